@@ -1,0 +1,75 @@
+"""The ``belarus-data`` command: a thin layer over the library.
+
+Exit codes: 0 success, 1 invalid data (or drift), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from belarus_data._version import __version__
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Dataset root (default: the checkout you are in, else the installed data).",
+)
+
+
+def dataset_root(root: Path | None) -> Path:
+    from belarus_data.paths import resolve_root
+
+    return resolve_root(root, prefer_checkout=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="belarus-data")
+def main() -> None:
+    """Validate, format and export the belarus-data dataset."""
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "rows"]),
+    default="fast",
+    help="rows: validate every row with Pydantic (slow reference).",
+)
+def validate(root: Path | None, fmt: str, engine: str) -> None:
+    """Check every file, row and link of the dataset; report all problems at once."""
+    from belarus_data.output import render
+    from belarus_data.validation import validate as run
+
+    report = run(dataset_root(root), engine=engine)  # type: ignore[arg-type]
+    click.echo(render(report, fmt))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--check", is_flag=True, help="Only report generated files that differ from the models; exit 1 if any.")
+def schema(root: Path | None, check: bool) -> None:
+    """Generate schema/, datapackage.json and docs/data-dictionary.md from the models."""
+    from belarus_data.schemas import stale_files, write_generated
+
+    base = dataset_root(root)
+    if check:
+        stale = stale_files(base)
+        for relative in stale:
+            click.echo(f"{relative}: differs from the models (run `belarus-data schema`)")
+        if stale:
+            sys.exit(1)
+        click.echo("generated files are up to date")
+        return
+    for relative in write_generated(base):
+        click.echo(f"wrote {relative}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,338 @@
+"""Reading one record CSV file safely into string columns with physical line numbers.
+
+Every contributed byte is treated as hostile: the file size is bounded, links
+are refused, the encoding must be UTF-8 without BOM, lines end in LF, and every
+record is exactly one physical line. The fast path parses with pyarrow; when
+pyarrow rejects the file, a slower pure-Python pass finds and words each
+structural problem and still returns the rows it could read, so that the
+other checks run too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from belarus_data.problems import Problem
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+MAX_FILE_BYTES = 4 * 1024**3  # 4 GiB: ~8M claims; beyond that, split the dataset
+MAX_CELL_CHARS = 100_000  # no field allows more than 2,000; this only bounds the parser
+
+
+@dataclass
+class ParsedTable:
+    """A table read from CSV: all cells as strings (empty cell = null)."""
+
+    file: str  # path relative to the dataset root, for messages
+    data: pa.Table
+    lines: np.ndarray  # physical line of each row
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.data.num_rows)
+
+    def line(self, index: int) -> int:
+        return int(self.lines[index])
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None (with a problem recorded) if it must not be parsed."""
+    if path.is_symlink():
+        problems.append(
+            Problem(file, None, None, "file-symlink", "is a symbolic link", "commit the file itself, not a link")
+        )
+        return None
+    if not path.is_file():
+        problems.append(
+            Problem(file, None, None, "file-missing", "does not exist", f"create {file} with its header row")
+        )
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "file-too-large",
+                f"is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit",
+                "split the data",
+            )
+        )
+        return None
+    return path.read_bytes()
+
+
+def decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
+    """UTF-8 text of the file, or None when it cannot be read as such."""
+    if not data:
+        problems.append(Problem(file, 1, None, "file-empty", "is empty", "the first line must be the header row"))
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.append(
+            Problem(file, 1, None, "encoding", "is UTF-16, not UTF-8", "save the file as 'CSV UTF-8' (without BOM)")
+        )
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "encoding-bom",
+                "starts with a UTF-8 byte-order mark",
+                "save as UTF-8 without BOM (`belarus-data fmt` removes it)",
+            )
+        )
+        data = data[len(codecs.BOM_UTF8) :]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        problems.append(
+            Problem(
+                file,
+                line_of_offset(data, nul),
+                None,
+                "nul-byte",
+                "contains a NUL byte (binary data)",
+                "remove it; record files are plain text",
+            )
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = data[err.start : err.start + 4]
+        guess = "Windows-1251 (Cyrillic)" if any(0xC0 <= b <= 0xFF for b in bad[:1]) else "another encoding"
+        problems.append(
+            Problem(
+                file,
+                line_of_offset(data, err.start),
+                None,
+                "encoding",
+                f"is not valid UTF-8 (byte 0x{data[err.start]:02x} at byte offset {err.start}; perhaps {guess} or Latin-1)",
+                "re-save the file as 'CSV UTF-8'",
+            )
+        )
+        return None
+    cr = text.find("\r")
+    if cr >= 0:
+        problems.append(
+            Problem(
+                file,
+                text.count("\n", 0, cr) + 1,
+                None,
+                "line-ending",
+                "uses CR or CRLF line endings",
+                "use LF line endings (`belarus-data fmt` converts them)",
+            )
+        )
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def check_header(header: list[str], expected: list[str], file: str, problems: list[Problem]) -> bool:
+    """Whether rows can be read by column name; records each header problem."""
+    if header == expected:
+        return True
+    counts = Counter(header)
+    usable = True
+    for name, count in counts.items():
+        if count > 1:
+            problems.append(
+                Problem(file, 1, name, "header-duplicate", f"column {name!r} appears {count} times", "keep one")
+            )
+            usable = False
+    for name in header:
+        if name not in expected:
+            from belarus_data.models.columns import nearest
+
+            guess = nearest(name, expected)
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    name,
+                    "header-unknown",
+                    f"unknown column {name!r}",
+                    f"did you mean {guess!r}?" if guess else "remove it",
+                )
+            )
+            usable = False
+    for name in expected:
+        if name not in counts:
+            problems.append(
+                Problem(file, 1, name, "header-missing", f"column {name!r} is missing", "add it (it may be empty)")
+            )
+            usable = False
+    if usable:
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "header-order",
+                "columns are not in schema order",
+                "order: " + ",".join(expected) + " (`belarus-data fmt` fixes it)",
+            )
+        )
+    return usable
+
+
+def parse_fast(text: str, columns: list[str]) -> pa.Table | None:
+    """Parse with pyarrow; None if the file has any structural irregularity."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1, block_size=64 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in columns},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+
+
+def parse_slow(text: str, header_len: int, file: str, problems: list[Problem]) -> tuple[list[list[str]], list[int]]:
+    """Pure-Python parse that locates each structural problem; returns the good rows and their lines."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    physical = text.split("\n")
+    if physical and physical[-1] == "":
+        physical.pop()
+    line_no = 1  # header
+    i = 1
+    while i < len(physical):
+        line_no = i + 1
+        raw = physical[i]
+        if raw == "":
+            problems.append(Problem(file, line_no, None, "blank-line", "is an empty line", "delete the line"))
+            i += 1
+            continue
+        chunk = raw
+        consumed = 1
+        # A record that does not parse on one line may have a newline inside quotes.
+        while True:
+            try:
+                parsed = next(csv.reader([chunk], strict=True))
+                break
+            except csv.Error:
+                if i + consumed < len(physical) and consumed < 50 and chunk.count('"') % 2 == 1:
+                    chunk += "\n" + physical[i + consumed]
+                    consumed += 1
+                    continue
+                parsed = None
+                break
+        if parsed is None:
+            problems.append(
+                Problem(
+                    file,
+                    line_no,
+                    None,
+                    "csv-syntax",
+                    "has unbalanced or misplaced double quotes",
+                    'quote a cell as "…" and double any " inside it',
+                )
+            )
+            i += 1
+            continue
+        if consumed > 1:
+            problems.append(
+                Problem(
+                    file,
+                    line_no,
+                    None,
+                    "cell-newline",
+                    f"a quoted cell spans {consumed} lines",
+                    "remove line breaks from cells: each record is one line",
+                )
+            )
+            i += consumed
+            continue
+        if any(len(cell) > MAX_CELL_CHARS for cell in parsed):
+            problems.append(
+                Problem(
+                    file,
+                    line_no,
+                    None,
+                    "cell-too-large",
+                    f"has a cell over {MAX_CELL_CHARS:,} characters",
+                    "no field holds that much text",
+                )
+            )
+        elif len(parsed) != header_len:
+            problems.append(
+                Problem(
+                    file,
+                    line_no,
+                    None,
+                    "row-columns",
+                    f"has {len(parsed)} cells but the header has {header_len}",
+                    "check for missing or extra commas; quote cells that contain commas",
+                )
+            )
+        else:
+            rows.append(parsed)
+            lines.append(line_no)
+        i += consumed
+    return rows, lines
+
+
+def read_table(path: Path, file: str, columns: list[str], problems: list[Problem]) -> ParsedTable | None:
+    """Read one record CSV; structural problems go to ``problems``; None if no rows can be checked."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = read_bytes(path, file, problems)
+    if data is None:
+        return None
+    text = decode(data, file, problems)
+    if text is None:
+        return None
+    first_line = text.split("\n", 1)[0]
+    try:
+        header = next(csv.reader([first_line], strict=True)) if first_line else []
+    except csv.Error:
+        header = []
+    if not check_header(header, columns, file, problems):
+        return None
+    if not text.endswith("\n"):
+        problems.append(
+            Problem(
+                file,
+                text.count("\n") + 1,
+                None,
+                "final-newline",
+                "does not end with a newline (truncated?)",
+                "end the file with a line break",
+            )
+        )
+        text += "\n"
+    table = parse_fast(text, header)
+    if table is not None and all((pc.max(pc.utf8_length(col)).as_py() or 0) <= MAX_CELL_CHARS for col in table.columns):
+        table = table.select(columns)
+        return ParsedTable(file, table, np.arange(2, table.num_rows + 2, dtype=np.int64))
+    rows, lines = parse_slow(text, len(header), file, problems)
+    arrays = {name: pa.array([(row[k] or None) for row in rows], pa.string()) for k, name in enumerate(header)}
+    table = pa.table(arrays).select(columns)
+    return ParsedTable(file, table, np.array(lines, dtype=np.int64))

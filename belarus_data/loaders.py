@@ -1,0 +1,182 @@
+"""Loading tables as typed pandas DataFrames (or Pydantic objects).
+
+A table is read once per root and file state, checked cell by cell (the same
+checks as ``belarus-data validate``, limited to that table), converted to
+pandas dtypes taken from the models, and cached. Invalid data raises
+:class:`~belarus_data.problems.DatasetError` with located problems.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from belarus_data.checks import cells
+from belarus_data.checks.context import Context
+from belarus_data.csvfile import read_table
+from belarus_data.models.columns import Column
+from belarus_data.paths import resolve_root
+from belarus_data.problems import DatasetError, Problem
+from belarus_data.tables import Table, table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from belarus_data.models.records import Record
+
+
+def pandas_dtype(rule: Column) -> Any:
+    """The pandas dtype a column is loaded as."""
+    import pandas as pd
+
+    if rule.kind == "integer":
+        return pd.Int64Dtype()
+    if rule.kind == "boolean":
+        return pd.BooleanDtype()
+    if rule.kind == "date":
+        return "datetime64[s]"
+    if rule.vocab and not rule.multi:
+        return pd.CategoricalDtype(rule.codes)
+    return pd.StringDtype()
+
+
+def _read_checked(spec: Table, root: Path) -> pa.Table:
+    problems: list[Problem] = []
+    parsed = read_table(root / spec.path, spec.path, spec.columns, problems)
+    if parsed is not None:
+        ctx = Context(root=root, tables={spec.name: parsed}, problems=problems)
+        cells.check_cells(ctx)
+    if problems or parsed is None:
+        raise DatasetError(problems)
+    return parsed.data
+
+
+def arrow_to_pandas(spec: Table, data: pa.Table) -> pd.DataFrame:
+    """Convert checked string columns to a DataFrame with the schema's dtypes."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns: dict[str, Any] = {}
+    for name in spec.columns:
+        rule = spec.rules[name]
+        column = data.column(name)
+        if rule.kind == "integer":
+            columns[name] = pc.cast(column, pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        elif rule.kind == "boolean":
+            columns[name] = pc.equal(column, "true").to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+        elif rule.kind == "date":
+            columns[name] = pc.cast(pc.strptime(column, "%Y-%m-%d", "s"), pa.timestamp("s")).to_pandas()
+        elif rule.vocab and not rule.multi:
+            columns[name] = pd.Categorical(column.to_pandas(), categories=rule.codes)
+        else:
+            columns[name] = column.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    return pd.DataFrame(columns)
+
+
+def _file_state(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=32)
+def _cached_frame(name: str, root: str, state: tuple[int, int]) -> pd.DataFrame:
+    spec = table(name)
+    return arrow_to_pandas(spec, _read_checked(spec, Path(root)))
+
+
+def load_table(name: str, root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Load one table by name (see ``belarus_data.tables.TABLES``).
+
+    >>> from belarus_data import load_table
+    >>> load_table("actors").loc[lambda d: d.id == "act-blr", "name"].item()
+    'Belarus'
+    """
+    spec = table(name)
+    base = resolve_root(root)
+    path = base / spec.path
+    try:
+        state = _file_state(path)
+    except OSError:
+        raise DatasetError(
+            [Problem(spec.path, None, None, "file-missing", "does not exist", f"is {base} a dataset root?")]
+        ) from None
+    frame = _cached_frame(name, str(base), state)
+    if as_models:
+        return to_models(spec, frame)
+    # pandas copy-on-write makes a shallow copy safe: the cached frame never changes.
+    return frame.copy(deep=False)
+
+
+def to_models(spec: Table, frame: pd.DataFrame) -> list[Record]:
+    import pandas as pd
+
+    records: list[Record] = []
+    for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+        values = {k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in row.items() if v is not None}
+        records.append(spec.model.model_validate(values))
+    return records
+
+
+def load_sources(root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Sources as a DataFrame (or a list of :class:`~belarus_data.models.Source`).
+
+    >>> import belarus_data
+    >>> belarus_data.load_sources()["language"].iloc[0]
+    'en'
+    """
+    return load_table("sources", root, as_models=as_models)
+
+
+def load_actors(root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Actors as a DataFrame (or a list of :class:`~belarus_data.models.Actor`).
+
+    >>> import belarus_data
+    >>> "act-blr" in set(belarus_data.load_actors().id)
+    True
+    """
+    return load_table("actors", root, as_models=as_models)
+
+
+def load_actor_aliases(root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Actor aliases as a DataFrame.
+
+    >>> import belarus_data
+    >>> "Minsk" in set(belarus_data.load_actor_aliases().alias)
+    True
+    """
+    return load_table("actor_aliases", root, as_models=as_models)
+
+
+def load_claims(root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Claims as a DataFrame (or a list of :class:`~belarus_data.models.Claim`).
+
+    >>> import belarus_data
+    >>> claims = belarus_data.load_claims()
+    >>> str(claims["start"].dtype), str(claims["claim_type"].dtype)
+    ('Int64', 'category')
+    """
+    return load_table("claims", root, as_models=as_models)
+
+
+def load_events(root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Events as a DataFrame (or a list of :class:`~belarus_data.models.Event`).
+
+    >>> import belarus_data
+    >>> set(belarus_data.load_events().event_type) <= set(belarus_data.vocab.EVENT_TYPE)
+    True
+    """
+    return load_table("events", root, as_models=as_models)
+
+
+def load_event_participants(root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
+    """Event participants as a DataFrame (or a list of :class:`~belarus_data.models.EventParticipant`).
+
+    >>> import belarus_data
+    >>> len(belarus_data.load_event_participants()) > 0
+    True
+    """
+    return load_table("event_participants", root, as_models=as_models)

@@ -1,0 +1,196 @@
+"""Generated artefacts: Table Schemas, JSON Schemas, datapackage.json and the data dictionary.
+
+All are derived from the models (and, for the package's list of sources, from
+records/sources.csv), written atomically, and compared by ``schema --check``.
+frictionless's own JSON-Schema import is not used: it drops enums, patterns and
+keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from belarus_data import vocab
+from belarus_data._version import __version__
+from belarus_data.atomic import write_text
+from belarus_data.models.columns import Column, json_schema_for
+from belarus_data.tables import TABLES, Table
+
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International (the records)",
+}
+CODE_LICENSE = {"name": "MIT", "path": "https://opensource.org/license/mit", "title": "MIT License (the code)"}
+TITLE = "belarus-data: claims and events on Belarus's foreign and security policy"
+DESCRIPTION = (
+    "A versioned, validated dataset of the claims made in analytical texts about Belarus's foreign and "
+    "security policy and of the events they report, each claim anchored to a verbatim quote at exact "
+    "character offsets in its source text."
+)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def field_descriptor(table: Table, name: str) -> dict[str, Any]:
+    rule: Column = table.rules[name]
+    field: dict[str, Any] = {"name": name, "type": rule.kind, "description": table.description_of(name)}
+    constraints: dict[str, Any] = {}
+    if name in table.required:
+        constraints["required"] = True
+    if table.primary_key == (name,):
+        constraints["unique"] = True
+    schema = json_schema_for(rule)
+    if "enum" in schema:
+        constraints["enum"] = schema["enum"]
+    if "pattern" in schema:
+        constraints["pattern"] = schema["pattern"].removeprefix("^").removesuffix("$")
+    if "maxLength" in schema:
+        constraints["maxLength"] = schema["maxLength"]
+    for key in ("minimum", "maximum"):
+        if key in schema:
+            constraints[key] = schema[key]
+    if rule.kind == "boolean":
+        field["trueValues"], field["falseValues"] = ["true"], ["false"]
+    if rule.kind == "date":
+        field["format"] = "default"
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Frictionless Table Schema of one table."""
+    return {
+        "fields": [field_descriptor(table, name) for name in table.columns],
+        "missingValues": [""],
+        "primaryKey": list(table.primary_key),
+        "foreignKeys": [
+            {
+                "fields": fk.field,
+                "reference": {"resource": "" if fk.table == table.name else fk.table, "fields": fk.reference},
+            }
+            for fk in table.foreign_keys
+        ],
+    }
+
+
+def json_schema(table: Table) -> dict[str, Any]:
+    """The JSON Schema of one record of the table (as exported to JSON)."""
+    schema = table.model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://belarus-data.invalid/schema/jsonschema/{table.name}.json"
+    return schema
+
+
+def _package_sources(root: Path) -> list[dict[str, str]]:
+    path = root / "records" / "sources.csv"
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return [
+        {"title": f"{row.get('title', '')} ({row.get('outlet', '')})", "path": row.get("url", "")}
+        for row in sorted(rows, key=lambda r: r.get("id") or "")
+        if row.get("record_status") == "active" and row.get("url", "").startswith(("http://", "https://"))
+    ]
+
+
+def datapackage(root: Path) -> dict[str, Any]:
+    """The datapackage.json descriptor."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "belarus-data",
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "version": __version__,
+        "licenses": [DATA_LICENSE],
+        "code_license": CODE_LICENSE,
+        "keywords": ["Belarus", "Russia", "security policy", "foreign policy", "claims", "events", "PLOVER", "EDTF"],
+        "contributors": [{"title": "belarus-data contributors", "role": "author"}],
+        "sources": _package_sources(root),
+        "resources": [
+            {
+                "name": t.name,
+                "title": t.title,
+                "description": t.description,
+                "path": t.path,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": f"schema/{t.name}.schema.json",
+            }
+            for t in TABLES
+        ],
+    }
+
+
+def data_dictionary() -> str:
+    """Markdown describing every table, column and vocabulary."""
+    out = ["# Data dictionary", "", "Generated from the models by `belarus-data schema`; do not edit by hand.", ""]
+    for t in TABLES:
+        out += [
+            f"## `{t.name}` — {t.title}",
+            "",
+            t.description,
+            "",
+            f"File `{t.path}`; primary key ({', '.join(t.primary_key)}).",
+            "",
+        ]
+        out += ["| column | type | required | rule | meaning |", "|---|---|---|---|---|"]
+        for name in t.columns:
+            rule = t.rules[name]
+            what = rule.description_of_value + (f" (`{rule.vocab}`)" if rule.vocab else "")
+            if rule.max_length:
+                what += f", ≤ {rule.max_length} chars"
+            out.append(
+                f"| `{name}` | {rule.kind} | {'yes' if name in t.required else ''} | {what} | {t.description_of(name)} |"
+            )
+        links = [f"`{fk.field}` → `{fk.table}.{fk.reference}`" for fk in t.foreign_keys]
+        if links:
+            out += ["", "Links: " + "; ".join(links) + "."]
+        out.append("")
+    out += ["# Vocabularies", ""]
+    for name, codes in vocab.ALL.items():
+        out += [f"## `{name}`", "", "| code | meaning |", "|---|---|"]
+        out += [f"| `{code}` | {meaning} |" for code, meaning in codes.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def generated_files(root: Path) -> dict[str, str]:
+    """Every generated file: path relative to the root -> content."""
+    files = {f"schema/{t.name}.schema.json": _dump(table_schema(t)) for t in TABLES}
+    files |= {f"schema/jsonschema/{t.name}.json": _dump(json_schema(t)) for t in TABLES}
+    files["datapackage.json"] = _dump(datapackage(root))
+    files["docs/data-dictionary.md"] = data_dictionary()
+    return files
+
+
+def _is_current(path: Path, content: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == content
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def stale_files(root: Path) -> list[str]:
+    """Generated files that are missing or differ from what the models give."""
+    return [rel for rel, content in generated_files(root).items() if not _is_current(root / rel, content)]
+
+
+def write_generated(root: Path) -> list[str]:
+    """Write every stale generated file (atomically); returns what was written."""
+    written = []
+    for relative, content in generated_files(root).items():
+        if not _is_current(root / relative, content):
+            write_text(root / relative, content)
+            written.append(relative)
+    return written

@@ -1,0 +1,48 @@
+"""Counts that describe a dataset: rows per table, per status, per type; sources and date range."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from belarus_data import edtf_dates
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# table -> vocabulary columns worth counting
+COUNTED: dict[str, tuple[str, ...]] = {
+    "sources": ("record_status",),
+    "actors": ("record_status", "actor_type"),
+    "actor_aliases": ("record_status",),
+    "events": ("record_status", "event_type", "event_status"),
+    "event_participants": ("record_status", "role"),
+    "claims": ("record_status", "claim_type", "modality"),
+}
+
+
+def _counts(column: pa.ChunkedArray) -> dict[str, int]:
+    import pyarrow.compute as pc
+
+    pairs = pc.value_counts(column.drop_null()).to_pylist()
+    return {str(p["values"]): int(p["counts"]) for p in sorted(pairs, key=lambda p: (-p["counts"], str(p["values"])))}
+
+
+def summarise(tables: dict[str, pa.Table]) -> dict[str, Any]:
+    """A JSON-ready summary of the given tables (string columns, as read from CSV)."""
+    out: dict[str, Any] = {"tables": {}}
+    for name, data in tables.items():
+        entry: dict[str, Any] = {"rows": data.num_rows}
+        for column in COUNTED.get(name, ()):
+            entry[column] = _counts(data.column(column))
+        out["tables"][name] = entry
+    if "events" in tables:
+        days = [edtf_dates.parse(v) for v in set(tables["events"].column("date_edtf").drop_null().to_pylist())]
+        earliest = [b.earliest for b in days if b and b.earliest]
+        latest = [b.latest for b in days if b and b.latest]
+        out["event_dates"] = {
+            "earliest": min(earliest).isoformat() if earliest else None,
+            "latest": max(latest).isoformat() if latest else None,
+        }
+    if "sources" in tables:
+        out["sources"] = tables["sources"].select(["id", "title", "published"]).to_pylist()
+    return out

@@ -1,0 +1,55 @@
+"""Shared test helpers: copies of the valid fixture that a test may break."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid"
+REPO = Path(__file__).parent.parent
+
+
+def copy_valid(dest: Path) -> Path:
+    shutil.copytree(VALID, dest)
+    return dest
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the valid fixture dataset."""
+    return copy_valid(tmp_path / "dataset")
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def set_cell(root: Path, table: str, line: int, column: str, value: str) -> None:
+    """Set one cell, addressed by physical line (header = 1) and column name."""
+    path = root / "records" / f"{table}.csv"
+    rows = read_rows(path)
+    rows[line - 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
+def line_of(root: Path, table: str, key: str) -> int:
+    """Physical line of the row whose first cell is ``key``."""
+    for number, row in enumerate(read_rows(root / "records" / f"{table}.csv"), start=1):
+        if row and row[0] == key:
+            return number
+    raise KeyError(key)
+
+
+Mutation = Callable[[Path], None]

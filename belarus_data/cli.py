@@ -71,5 +71,14 @@ def schema(root: Path | None, check: bool) -> None:
         click.echo(f"wrote {relative}")
 
 
+def _register_commands() -> None:
+    from belarus_data.commands import export, review
+
+    for module in (review, export):
+        module.register(main)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

@@ -179,7 +179,9 @@ def test_source_text_changed(root: Path) -> None:
 def test_text_path_escaping_is_refused(root: Path, path: str) -> None:
     set_cell(root, "sources", 2, "text_path", path)
     report = validate(root)
-    assert any(p.field == "text_path" and p.line == 2 and p.code in {"pattern", "text-path-unsafe"} for p in report.errors)
+    assert any(
+        p.field == "text_path" and p.line == 2 and p.code in {"pattern", "text-path-unsafe"} for p in report.errors
+    )
 
 
 def test_text_path_symlink_outside_is_refused(root: Path, tmp_path: Path) -> None:
@@ -204,7 +206,7 @@ def test_structure_problems_are_located(root: Path) -> None:
     assert_problem(root, "line-ending", "records/actors.csv", 1, None)
     path.write_bytes(b"\xef\xbb\xbf" + data)
     assert_problem(root, "encoding-bom", "records/actors.csv", 1, None)
-    path.write_bytes(data.replace("Belarus".encode(), "Belarus".encode("utf-16-le"), 1))
+    path.write_bytes(data.replace(b"Belarus", "Belarus".encode("utf-16-le"), 1))
     assert_problem(root, "nul-byte", "records/actors.csv", 2, None)
     path.write_bytes(b"")
     assert_problem(root, "file-empty", "records/actors.csv", 1, None)

@@ -41,12 +41,30 @@ def main() -> None:
     default="fast",
     help="rows: validate every row with Pydantic (slow reference).",
 )
-def validate(root: Path | None, fmt: str, engine: str) -> None:
+@click.option(
+    "--base",
+    "base_ref",
+    metavar="REF",
+    default=None,
+    help="Also enforce the versioning rules against git revision REF "
+    "(default: the merge-base of HEAD with main, inside a git checkout that has a main branch).",
+)
+@click.option("--no-base", is_flag=True, help="Skip the versioning rules even inside a git checkout.")
+def validate(root: Path | None, fmt: str, engine: str, base_ref: str | None, no_base: bool) -> None:
     """Check every file, row and link of the dataset; report all problems at once."""
+    from belarus_data.gitbase import GitBaseError, default_base
     from belarus_data.output import render
     from belarus_data.validation import validate as run
 
-    report = run(dataset_root(root), engine=engine)  # type: ignore[arg-type]
+    base_dir = dataset_root(root)
+    if no_base and base_ref is not None:
+        raise click.UsageError("give either --base or --no-base, not both")
+    if base_ref is None and not no_base:
+        base_ref = default_base(base_dir)
+    try:
+        report = run(base_dir, engine=engine, base=base_ref)  # type: ignore[arg-type]
+    except GitBaseError as err:
+        raise click.BadParameter(str(err), param_hint="--base") from err
     click.echo(render(report, fmt))
     sys.exit(0 if report.ok else 1)
 

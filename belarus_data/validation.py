@@ -13,7 +13,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from belarus_data.checks import cells, curation, dates, evidence, package, references
+from belarus_data import gitbase
+from belarus_data.checks import cells, curation, dates, evidence, package, references, versioning
 from belarus_data.checks.context import Context, Engine
 from belarus_data.csvfile import read_table
 from belarus_data.paths import resolve_root
@@ -43,24 +44,31 @@ def read_tables(root: Path, ctx: Context) -> None:
             ctx.tables[table.name] = parsed
 
 
-def validate(root: str | os.PathLike[str] | None = None, *, engine: Engine = "fast") -> Report:
+def validate(root: str | os.PathLike[str] | None = None, *, engine: Engine = "fast", base: str | None = None) -> Report:
     """Check the whole dataset and return a :class:`~belarus_data.problems.Report` of every problem.
 
     ``root`` defaults to the installed data. ``engine="rows"`` validates every row
     with Pydantic (slow, the reference); the default flags rows with vectorised
-    checks first and gives the same problems.
+    checks first and gives the same problems. ``base`` (a git revision) adds the
+    versioning rules of :mod:`belarus_data.checks.versioning` against the tables
+    at that revision; it raises :class:`~belarus_data.gitbase.GitBaseError` if
+    the revision cannot be read.
 
     >>> import belarus_data
     >>> belarus_data.validate().ok
     True
     """
-    base = resolve_root(root)
-    ctx = Context(root=base, tables={}, engine=engine)
-    read_tables(base, ctx)
+    dataset = resolve_root(root)
+    # Read the base first: an unusable revision is a usage error, raised before any work.
+    snapshot = gitbase.snapshot_at(dataset, base) if base is not None else None
+    ctx = Context(root=dataset, tables={}, engine=engine)
+    read_tables(dataset, ctx)
     for check in CHECKS:
         check(ctx)
+    if snapshot is not None:
+        versioning.check_against(ctx, snapshot)
     return Report(
-        root=str(base),
+        root=str(dataset),
         problems=ctx.problems,
         rows={name: t.num_rows for name, t in ctx.tables.items()},
         summary=summarise({name: t.data for name, t in ctx.tables.items()}),

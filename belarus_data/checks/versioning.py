@@ -1,0 +1,149 @@
+"""Versioning rules against a base revision: published records change only visibly and never vanish.
+
+Compared with the tables at the base (usually where a pull request left
+``main``), every record of the working tree must follow these rules:
+
+* a record whose content changed has ``version`` = old + 1 and a later ``updated``
+  (``created`` never changes); an unchanged record keeps both;
+* a new record starts at version 1;
+* every key present at the base still exists (withdraw a record with
+  ``record_status`` retracted or superseded, never delete it);
+* an ID keeps naming the same thing: the fields in :data:`IDENTITY` may not change.
+
+Active records pointing at withdrawn ones are caught by
+:func:`belarus_data.checks.references.check_withdrawn_references` (code
+``reference-withdrawn``), which runs with or without a base.
+"""
+
+from __future__ import annotations
+
+from belarus_data.checks.context import Context
+from belarus_data.gitbase import Row, Snapshot
+from belarus_data.problems import Problem
+from belarus_data.tables import TABLES, Table
+
+# Fields whose change means the ID now names something else (a reused ID), not a correction.
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "sources": ("text_sha256",),  # a source *is* its stored text
+    "claims": ("source_id",),  # a claim is anchored in one source
+    "actors": ("wikidata",),  # a different Wikidata item is a different actor
+}
+# Bookkeeping fields: they change *because* the content changed, so they are not content.
+BOOKKEEPING = ("version", "updated")
+WITHDRAW_HINT = (
+    "keep the record and withdraw it: set record_status to retracted with a status_reason, "
+    "or to superseded with superseded_by naming the replacement"
+)
+
+
+def _shown_key(table: Table, key: tuple[str | None, ...]) -> str:
+    if table.primary_key == ("id",):
+        return repr(key[0])
+    return ", ".join(f"{k}={v!r}" for k, v in zip(table.primary_key, key, strict=True))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _check_changed(
+    ctx: Context, table: Table, index: int, old: Row, new: dict[str, str | None], base_label: str
+) -> None:
+    changed = [c for c in table.columns if c not in BOOKKEEPING and old.values.get(c) != new.get(c)]
+    old_version, new_version = _int(old.values.get("version")), _int(new.get("version"))
+    old_updated, new_updated = old.values.get("updated"), new.get("updated")
+    if not changed:
+        if old_version != new_version or old_updated != new_updated:
+            ctx.add(
+                table,
+                index,
+                "version",
+                "version-without-change",
+                f"version/updated changed (version {old_version} -> {new_version}) but no other field did",
+                f"restore version {old_version} and updated {old_updated}, or make the change the bump is for",
+            )
+        return
+    for name in IDENTITY.get(table.name, ()):
+        before, after = old.values.get(name), new.get(name)
+        if before is not None and after is not None and before != after:
+            ctx.add(
+                table,
+                index,
+                name,
+                "id-reused",
+                f"{before!r} at base {base_label} is now {after!r}: the ID would name a different thing",
+                "IDs are never reused: restore this record, and add the new thing under a fresh ID "
+                "(`belarus-data new`), superseding the old one if it replaces it",
+            )
+            return
+    what = ", ".join(changed)
+    if new.get("created") != old.values.get("created"):
+        ctx.add(
+            table,
+            index,
+            "created",
+            "version-created",
+            f"created changed from {old.values.get('created')} to {new.get('created')}",
+            f"created is the day the record was first published: restore {old.values.get('created')}",
+        )
+    if old_version is not None and new_version is not None and new_version != old_version + 1:
+        ctx.add(
+            table,
+            index,
+            "version",
+            "version-not-bumped",
+            f"the record changed ({what}) but version is {new_version}; it was {old_version} at base {base_label}",
+            f"set version to {old_version + 1} (old + 1) and updated to the day of the change",
+        )
+    if old_updated is not None and new_updated is not None and new_updated <= old_updated:
+        ctx.add(
+            table,
+            index,
+            "updated",
+            "version-updated",
+            f"the record changed ({what}) but updated is still {new_updated} (base {base_label}: {old_updated})",
+            "set updated to the day of the change (YYYY-MM-DD), later than the previous version's",
+        )
+
+
+def check_against(ctx: Context, base: Snapshot) -> None:
+    """Add a problem for every record that breaks the versioning rules relative to ``base``."""
+    for table in TABLES:
+        parsed = ctx.tables.get(table.name)
+        if parsed is None:
+            continue  # the file itself is broken; that is reported already
+        old_rows = base.tables.get(table.name, {})
+        rows = parsed.data.to_pylist()
+        present: set[tuple[str | None, ...]] = set()
+        for index, row in enumerate(rows):
+            key = table.key_of(row)
+            if key in present:
+                continue  # a duplicate key, reported by check_unique_keys
+            present.add(key)
+            old = old_rows.get(key)
+            if old is None:
+                if row.get("version") not in (None, "1"):
+                    ctx.add(
+                        table,
+                        index,
+                        "version",
+                        "version-new",
+                        f"{_shown_key(table, key)} is new (not at base {base.label}) but has version {row['version']}",
+                        "a new record starts at version 1 with updated = created",
+                    )
+                continue
+            _check_changed(ctx, table, index, old, row, base.label)
+        for key, old in old_rows.items():
+            if key not in present:
+                # Located at the line the record occupied at the base: in a sorted file
+                # that is where the deletion shows in the pull request's diff.
+                ctx.problems.append(
+                    Problem(
+                        parsed.file,
+                        old.line,
+                        table.primary_key[-1],
+                        "record-deleted",
+                        f"{_shown_key(table, key)} existed at base {base.label} (line {old.line} there) and was deleted",
+                        WITHDRAW_HINT,
+                    )
+                )

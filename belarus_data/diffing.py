@@ -1,0 +1,161 @@
+"""What a change does to the records: per table, the records added, changed (field by field) and withdrawn.
+
+Compares two snapshots of the tables (:mod:`belarus_data.gitbase`) by primary
+key, so a reordered or reformatted file shows no changes at all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from belarus_data.gitbase import Snapshot, snapshot_at, snapshot_of_tree
+from belarus_data.tables import TABLES
+
+MAX_SHOWN = 160  # characters of a value shown in a summary; the full value is in the file
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class RecordChange:
+    """One record that differs between base and head."""
+
+    key: str  # the ID, or "actor_id=…, alias=…" for tables with a composite key
+    kind: str  # added | changed | withdrawn | deleted
+    fields: list[FieldChange] = field(default_factory=list)
+    line: int | None = None  # line in the head file (None for a deleted record)
+
+
+@dataclass
+class Diff:
+    """All record changes from ``base`` to ``head``, per table (tables without changes are left out)."""
+
+    base: str
+    head: str
+    tables: dict[str, list[RecordChange]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.tables.values())
+
+    def counts(self, table: str) -> dict[str, int]:
+        out = {"added": 0, "changed": 0, "withdrawn": 0, "deleted": 0}
+        for change in self.tables.get(table, []):
+            out[change.kind] += 1
+        return out
+
+
+def _key_text(primary_key: tuple[str, ...], key: tuple[str | None, ...]) -> str:
+    if len(primary_key) == 1:
+        return str(key[0])
+    return ", ".join(f"{k}={v}" for k, v in zip(primary_key, key, strict=True))
+
+
+def compare(base: Snapshot, head: Snapshot) -> Diff:
+    """The record changes from ``base`` to ``head``."""
+    result = Diff(base.label, head.label)
+    for table in TABLES:
+        old_rows, new_rows = base.tables.get(table.name, {}), head.tables.get(table.name, {})
+        changes: list[RecordChange] = []
+        for key, new in new_rows.items():
+            old = old_rows.get(key)
+            name = _key_text(table.primary_key, key)
+            if old is None:
+                changes.append(RecordChange(name, "added", line=new.line))
+                continue
+            fields = [
+                FieldChange(c, old.values.get(c), new.values.get(c))
+                for c in table.columns
+                if old.values.get(c) != new.values.get(c)
+            ]
+            if not fields:
+                continue
+            withdrawn = old.values.get("record_status") == "active" and new.values.get("record_status") in (
+                "retracted",
+                "superseded",
+            )
+            changes.append(RecordChange(name, "withdrawn" if withdrawn else "changed", fields, new.line))
+        for key in old_rows:
+            if key not in new_rows:
+                changes.append(RecordChange(_key_text(table.primary_key, key), "deleted"))
+        if changes:
+            order = {"added": 0, "changed": 1, "withdrawn": 2, "deleted": 3}
+            result.tables[table.name] = sorted(changes, key=lambda c: (order[c.kind], c.key))
+    return result
+
+
+def diff(root: Path, base: str, head: str | None = None) -> Diff:
+    """Record changes between git revision ``base`` and ``head`` (default: the working tree under ``root``).
+
+    >>> d = diff(Path("."), "main")  # doctest: +SKIP
+    >>> d.counts("claims")  # doctest: +SKIP
+    {'added': 2, 'changed': 0, 'withdrawn': 0, 'deleted': 0}
+    """
+    head_snapshot = snapshot_at(root, head) if head is not None else snapshot_of_tree(root)
+    return compare(snapshot_at(root, base), head_snapshot)
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return "(empty)"
+    return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1] + "…"
+
+
+def render_text(d: Diff) -> str:
+    """Plain-text report: one line per record, one indented line per changed field."""
+    if d.empty:
+        return f"no record changes between {d.base} and {d.head}"
+    lines = [f"record changes from {d.base} to {d.head}"]
+    for name, changes in d.tables.items():
+        counts = ", ".join(f"{n} {kind}" for kind, n in d.counts(name).items() if n)
+        lines.append(f"{name}: {counts}")
+        for change in changes:
+            sign = {"added": "+", "changed": "~", "withdrawn": "-", "deleted": "!"}[change.kind]
+            lines.append(f"  {sign} {change.key} ({change.kind})")
+            lines += [f"      {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in change.fields]
+    return "\n".join(lines)
+
+
+def _md(value: str | None) -> str:
+    # Table cells: pipes would end the cell and backticks/asterisks would format it.
+    text = _short(value).replace("\\", "\\\\").replace("|", "\\|")
+    for ch in "`*_<>[]":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def render_markdown(d: Diff) -> str:
+    """Markdown for a pull-request summary (``$GITHUB_STEP_SUMMARY``)."""
+    lines = [f"## Data changes: `{d.base}` → `{d.head}`", ""]
+    if d.empty:
+        return "\n".join([*lines, "No records were added, changed or withdrawn.", ""])
+    lines += ["| table | added | changed | withdrawn | deleted |", "|---|---:|---:|---:|---:|"]
+    for name in d.tables:
+        c = d.counts(name)
+        lines.append(f"| `{name}` | {c['added']} | {c['changed']} | {c['withdrawn']} | {c['deleted']} |")
+    for name, changes in d.tables.items():
+        lines += ["", f"### `{name}`", ""]
+        for change in changes:
+            lines.append(f"- **{change.kind}** `{change.key}`")
+        detailed = [c for c in changes if c.fields]
+        for change in detailed:
+            lines += ["", f"#### {change.kind} `{change.key}`", "", "| field | old | new |", "|---|---|---|"]
+            lines += [f"| `{f.field}` | {_md(f.old)} | {_md(f.new)} |" for f in change.fields]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def render_json(d: Diff) -> str:
+    return json.dumps(asdict(d), indent=2, ensure_ascii=False)
+
+
+def render(d: Diff, fmt: str) -> str:
+    """``d`` as ``text``, ``markdown`` or ``json``."""
+    return {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt](d)

@@ -1,0 +1,128 @@
+"""Canonical form of the record files, so that diffs show only real changes and merges stay clean.
+
+Canonical form: UTF-8 without BOM, LF line endings and a final newline; the
+header and cells in schema column order; rows sorted by primary key; every cell
+in Unicode NFC; quotes only where CSV needs them (a cell holding a comma, a
+double quote or a line break), with inner quotes doubled. Formatting changes
+form only: the rows read back before and after are the same values (NFC aside,
+which validation demands anyway).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from belarus_data.atomic import write_bytes
+from belarus_data.csvfile import decode, read_bytes
+from belarus_data.problems import Problem
+from belarus_data.tables import TABLES, Table
+
+
+@dataclass
+class FormatResult:
+    """What formatting found: files whose bytes differ from canonical form, and files it could not format."""
+
+    changed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _sort_key(table: Table, header: list[str]) -> list[int]:
+    return [header.index(k) for k in table.primary_key]
+
+
+def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> bytes | None:
+    """The canonical bytes of one record file, or None (with problems recorded) if it cannot be formatted.
+
+    A file is left alone when its columns are not exactly the schema's (in any
+    order) or a row has the wrong number of cells: fixing those needs a person.
+
+    >>> from belarus_data.tables import table
+    >>> raw = b"actor_id,alias,alias_type,language,script,version,created,updated,record_status,status_reason\\r\\n"
+    >>> canonical(raw, table("actor_aliases"), "x.csv", [])[-12:]
+    b'atus_reason\\n'
+    """
+    found: list[Problem] = []
+    text = decode(data, file, found)
+    if text is None:
+        problems.extend(p for p in found if p.code not in ("encoding-bom", "line-ending"))
+        return None
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
+    except csv.Error as err:
+        problems.append(Problem(file, None, None, "csv-syntax", f"cannot be parsed as CSV: {err}", "fix the quoting"))
+        return None
+    if not rows:
+        problems.append(Problem(file, 1, None, "file-empty", "has no header row", "add the header row"))
+        return None
+    header = rows[0]
+    if sorted(header) != sorted(table.columns):
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "header-columns",
+                "columns are not exactly the schema's, so the file is not reformatted",
+                "columns: " + ",".join(table.columns) + " (run `belarus-data validate` for details)",
+            )
+        )
+        return None
+    order = [header.index(name) for name in table.columns]
+    body: list[list[str]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    None,
+                    "row-columns",
+                    f"row {number - 1} has {len(row)} cells but the header has {len(header)}; the file is not reformatted",
+                    "check for missing or extra commas",
+                )
+            )
+            return None
+        body.append([unicodedata.normalize("NFC", row[i]) for i in order])
+    keys = _sort_key(table, table.columns)
+    body.sort(key=lambda cells: [cells[i] for i in keys])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(table.columns)
+    writer.writerows(body)
+    return out.getvalue().encode("utf-8")
+
+
+def format_dataset(root: Path, *, check: bool = False) -> FormatResult:
+    """Bring every record file under ``root`` into canonical form (or, with ``check``, only report).
+
+    Also regenerates ``datapackage.json`` and the other generated files from the
+    models. Every write is atomic. Running it twice changes nothing the second time.
+
+    >>> result = format_dataset(Path("."), check=True)  # doctest: +SKIP
+    >>> result.changed  # doctest: +SKIP
+    []
+    """
+    from belarus_data.schemas import stale_files, write_generated
+
+    result = FormatResult()
+    for table in TABLES:
+        path = root / table.path
+        data = read_bytes(path, table.path, result.problems)
+        if data is None:
+            continue
+        formatted = canonical(data, table, table.path, result.problems)
+        if formatted is None or formatted == data:
+            continue
+        result.changed.append(table.path)
+        if not check:
+            write_bytes(path, formatted)
+    result.changed += stale_files(root) if check else write_generated(root)
+    return result

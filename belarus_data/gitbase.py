@@ -1,0 +1,179 @@
+"""Reading the dataset as it was at a git revision, for the versioning rules and ``diff``.
+
+git is run as a subprocess with an argument list (never through a shell), only
+with ``show``, ``rev-parse``, ``merge-base`` and ``cat-file``, and only on paths
+named by the table registry. A revision that starts with '-' is refused so that
+it can never be taken for an option.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from belarus_data.tables import TABLES, Table
+
+MAIN_BRANCH = "main"
+GIT_TIMEOUT_SECONDS = 60
+
+
+class GitBaseError(ValueError):
+    """The base revision cannot be used: no git, not a checkout, or an unknown revision."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record as stored at some revision: its cells (empty cell = None) and physical line."""
+
+    values: dict[str, str | None]
+    line: int
+
+
+@dataclass
+class Snapshot:
+    """The record tables at one revision (or in the working tree), keyed by primary key."""
+
+    label: str  # what to call it in messages: a short commit id, or "working tree"
+    tables: dict[str, dict[tuple[str | None, ...], Row]]
+
+
+def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    git = shutil.which("git")
+    if git is None:
+        raise GitBaseError("git is not installed; install git or leave out --base")
+    # A clean environment for git itself: no pager, no prompts, no locale surprises.
+    env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            [git, "-C", str(repo), *args],
+            capture_output=True,
+            env=env,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise GitBaseError(f"running git failed: {err}") from err
+    if check and done.returncode != 0:
+        raise GitBaseError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return done
+
+
+def check_ref(ref: str) -> str:
+    """``ref`` if it may be passed to git; refuses empty refs and refs that look like options.
+
+    >>> check_ref("main")
+    'main'
+    """
+    if not ref or ref.startswith("-") or any(ch in ref for ch in "\x00\n\r"):
+        raise GitBaseError(f"{ref!r} is not a usable git revision (it must not be empty or start with '-')")
+    return ref
+
+
+def is_checkout(root: Path) -> bool:
+    """Whether ``root`` lies inside a git work tree (and git is installed)."""
+    try:
+        done = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
+    except GitBaseError:
+        return False
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+def resolve(root: Path, ref: str) -> str:
+    """The full commit id that ``ref`` names in the repository holding ``root``."""
+    check_ref(ref)
+    done = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+    if done.returncode != 0:
+        raise GitBaseError(f"{ref!r} is not a commit in the repository at {root}")
+    return done.stdout.decode().strip()
+
+
+def default_base(root: Path) -> str | None:
+    """The revision ``validate`` compares with when no ``--base`` is given, or None.
+
+    Inside a git checkout that has a ``main`` branch (local, or ``origin/main``
+    in a CI clone) it is the merge-base of HEAD with it: on a pull-request
+    branch that is where the branch left main; on main itself it is HEAD, so
+    the uncommitted edits in the working tree are checked. Outside git, or
+    without a main branch, there is no base and the versioning rules are skipped.
+    """
+    if not is_checkout(root):
+        return None
+    for candidate in (MAIN_BRANCH, f"origin/{MAIN_BRANCH}"):
+        try:
+            main_commit = resolve(root, candidate)
+        except GitBaseError:
+            continue
+        done = _git(root, "merge-base", "HEAD", main_commit, check=False)
+        if done.returncode == 0:
+            return done.stdout.decode().strip()
+    return None
+
+
+def _prefix(root: Path) -> str:
+    """Path of ``root`` inside its repository ('' at the top), as git spells it."""
+    return _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
+
+
+def show(root: Path, commit: str, relative: str) -> bytes | None:
+    """The bytes of ``relative`` (a path under ``root``) at ``commit``, or None if it did not exist there."""
+    check_ref(commit)
+    spec = f"{commit}:{_prefix(root)}{relative}"
+    exists = _git(root, "cat-file", "-e", spec, check=False)
+    if exists.returncode != 0:
+        return None
+    return _git(root, "show", spec).stdout
+
+
+def parse_rows(data: bytes, table: Table) -> dict[tuple[str | None, ...], Row]:
+    """Rows of a stored table keyed by primary key (first occurrence wins; broken rows are skipped).
+
+    The base has passed validation when it was merged, so this reader is lenient:
+    it only needs the values, and the working tree is validated strictly anyway.
+    """
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return {}
+    rows: dict[tuple[str | None, ...], Row] = {}
+    try:
+        for cells in reader:
+            if len(cells) != len(header):
+                continue
+            values = {name: (cell or None) for name, cell in zip(header, cells, strict=True)}
+            key = tuple(values.get(k) for k in table.primary_key)
+            rows.setdefault(key, Row(values, reader.line_num))
+    except csv.Error:
+        pass
+    return rows
+
+
+def snapshot_at(root: Path, ref: str) -> Snapshot:
+    """Every record table of the dataset at ``ref``.
+
+    >>> snap = snapshot_at(Path("."), "HEAD")  # doctest: +SKIP
+    >>> sorted(snap.tables)  # doctest: +SKIP
+    ['actor_aliases', 'actors', 'claims', 'event_participants', 'events', 'sources']
+    """
+    commit = resolve(root, ref)
+    tables = {}
+    for table in TABLES:
+        data = show(root, commit, table.path)
+        tables[table.name] = parse_rows(data, table) if data is not None else {}
+    return Snapshot(commit[:12], tables)
+
+
+def snapshot_of_tree(root: Path) -> Snapshot:
+    """Every record table as it is in the working tree under ``root``."""
+    tables = {}
+    for table in TABLES:
+        path = root / table.path
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        tables[table.name] = parse_rows(data, table) if data is not None else {}
+    return Snapshot("working tree", tables)

@@ -69,17 +69,15 @@ def random_id(prefix: str, taken: set[str]) -> str:
 
 
 def slugify(text: str, max_length: int) -> str:
-    """A lower-case ASCII slug of ``text`` (accents dropped, other characters become hyphens).
+    """A lower-case ASCII slug of ``text``, transliterated (Cyrillic too) and cut at a word boundary.
 
-    >>> slugify("Belarus's Air Force — Łida base", 60)
-    'belarus-s-air-force-lida-base'
+    >>> slugify("Лукашэнка's 'Union State' — Łida", 60)
+    'lukashenka-s-union-state-lida'
     """
-    ascii_text = unicodedata.normalize("NFKD", text.replace("Ł", "L").replace("ł", "l"))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
-    return slug.strip("-")
+    # python-slugify (already installed with frictionless) transliterates with text-unidecode.
+    from slugify import slugify as transliterate
+
+    return str(transliterate(text, max_length=max_length, word_boundary=True, lowercase=True))
 
 
 def slug_id(prefix: str, text: str, taken: set[str]) -> str:

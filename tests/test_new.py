@@ -1,0 +1,202 @@
+"""`belarus-data new`: fresh IDs, today's dates, version 1, quote offsets found in the source text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import read_rows
+
+from belarus_data import validate
+from belarus_data.cli import main
+from belarus_data.scaffold import RANDOM_LENGTH, ScaffoldError, find_quote, random_id, slugify
+
+TODAY = dt.datetime.now(dt.UTC).date().isoformat()
+CLAIM_FIELDS = [
+    "--set",
+    "source_id=src-fixture-note",
+    "--set",
+    "asserted_by=act-fixture-weekly",
+    "--set",
+    "attribution=author",
+    "--set",
+    "claim_type=report",
+    "--set",
+    "modality=asserted",
+    "--set",
+    "statement=Russian planes flew from Belarus.",
+]
+
+
+def new(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["new", *args, "--root", str(root)])
+
+
+def row_of(root: Path, table: str, key: str) -> dict[str, str]:
+    rows = read_rows(root / "records" / f"{table}.csv")
+    found = [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if row[0] == key]
+    assert len(found) == 1, key
+    return found[0]
+
+
+def test_new_actor_gets_a_slug_id_today_and_version_1(root: Path) -> None:
+    result = new(root, "actor", "--set", "name=Belarusian Air Force", "--set", "actor_type=armed_forces")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "act-belarusian-air-force"
+    row = row_of(root, "actors", "act-belarusian-air-force")
+    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", TODAY, TODAY, "active")
+    ids = [r[0] for r in read_rows(root / "records" / "actors.csv")[1:]]
+    assert ids == sorted(ids)  # inserted in canonical order
+    assert validate(root).ok
+
+
+def test_new_actor_with_a_taken_slug_is_refused(root: Path) -> None:
+    assert new(root, "actor", "--set", "name=Belarus", "--set", "actor_type=state").exit_code == 0
+    before = (root / "records" / "actors.csv").read_bytes()
+    again = new(root, "actor", "--set", "name=Belarus", "--set", "actor_type=state")
+    assert again.exit_code == 1 and "act-belarus already exists" in again.output
+    assert (root / "records" / "actors.csv").read_bytes() == before
+    taken = new(root, "actor", "--id", "act-blr", "--set", "name=Belarus again", "--set", "actor_type=state")
+    assert taken.exit_code == 1 and "act-blr already exists" in taken.output
+
+
+def test_new_event_gets_a_random_id(root: Path) -> None:
+    result = new(
+        root,
+        "event",
+        "--set",
+        "event_type=COOPERATE",
+        "--set",
+        "description=A joint staff meeting.",
+        "--set",
+        "event_status=reported",
+    )
+    assert result.exit_code == 0, result.output
+    new_id = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(r"evt-[a-z0-9]{8}", new_id)
+    assert row_of(root, "events", new_id)["version"] == "1"
+    # An event needs a claim that reports it (curation rule); link one.
+    claim = new(root, "claim", "--quote", "Minsk hosted", "--set", f"event_id={new_id}", *CLAIM_FIELDS)
+    assert claim.exit_code == 0, claim.output
+    assert validate(root).ok, [p.as_text() for p in validate(root).errors]
+
+
+def test_new_claim_finds_the_quote_offsets(root: Path) -> None:
+    quote = "Russian aircraft used Belarusian airfields"
+    result = new(root, "claim", "--quote", quote, *CLAIM_FIELDS)
+    assert result.exit_code == 0, result.output
+    new_id = result.output.strip().splitlines()[-1]
+    row = row_of(root, "claims", new_id)
+    text = (root / "records" / "texts" / "fixture-note.txt").read_text(encoding="utf-8")
+    start, end = int(row["start"]), int(row["end"])
+    assert text[start:end] == quote
+    assert text[:start].endswith(row["prefix"]) and text[end:].startswith(row["suffix"])
+    assert validate(root).ok
+
+
+def test_quote_not_in_the_text_is_refused(root: Path) -> None:
+    before = (root / "records" / "claims.csv").read_bytes()
+    result = new(root, "claim", "--quote", "Minsk hosted a naval exercise", *CLAIM_FIELDS)
+    assert result.exit_code == 1
+    assert "does not occur in the source text" in result.output
+    assert (root / "records" / "claims.csv").read_bytes() == before
+
+
+def test_ambiguous_quote_lists_the_candidates(root: Path) -> None:
+    result = new(root, "claim", "--quote", "Russia", *CLAIM_FIELDS)
+    assert result.exit_code == 1
+    assert "occurs 2 times" in result.output
+    text = (root / "records" / "texts" / "fixture-note.txt").read_text(encoding="utf-8")
+    first = text.find("Russia")
+    second = text.find("Russia", first + 1)
+    assert f"1: start={first}, end={first + 6}" in result.output
+    assert f"2: start={second}, end={second + 6}" in result.output
+    chosen = new(root, "claim", "--quote", "Russia", "--occurrence", "2", *CLAIM_FIELDS)
+    assert chosen.exit_code == 0, chosen.output
+    assert row_of(root, "claims", chosen.output.strip().splitlines()[-1])["start"] == str(second)
+
+
+def test_missing_fields_are_all_named(root: Path) -> None:
+    result = new(root, "claim", "--quote", "Russian aircraft", "--set", "source_id=src-fixture-note")
+    assert result.exit_code == 1
+    for name in ("asserted_by", "attribution", "claim_type", "modality", "statement"):
+        assert f"{name}: missing" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_wrong_values_are_explained(root: Path) -> None:
+    result = new(root, "actor", "--set", "name=Some body", "--set", "actor_type=agency", "--set", "parent_id=act-nope")
+    assert result.exit_code == 1
+    assert "actor_type: [vocab] 'agency' is not a actor_type code" in result.output
+    assert "parent_id: act-nope is not in records/actors.csv" in result.output
+    unknown = new(root, "actor", "--set", "nmae=X")
+    assert unknown.exit_code == 1 and "nmae: not a column of actors" in unknown.output
+
+
+def test_prediction_starts_open(root: Path) -> None:
+    fields = [a if a != "claim_type=report" else "claim_type=prediction" for a in CLAIM_FIELDS]
+    fields = [a if a != "modality=asserted" else "modality=predicted" for a in fields]
+    result = new(root, "claim", "--quote", "will keep close ties with Moscow", "--set", "horizon=2023", *fields)
+    assert result.exit_code == 0, result.output
+    assert row_of(root, "claims", result.output.strip().splitlines()[-1])["resolution"] == "open"
+    assert validate(root).ok
+
+
+def test_new_source_copies_its_text(root: Path, tmp_path: Path) -> None:
+    text = tmp_path / "note.txt"
+    text.write_bytes("Мінск і Масква правялі вучэнні.\n".encode())
+    result = new(
+        root,
+        "source",
+        "--text",
+        str(text),
+        "--set",
+        "title=Minsk and Moscow held drills",
+        "--set",
+        "outlet=Fixture Weekly",
+        "--set",
+        "url=https://example.org/drills",
+        "--set",
+        "language=be",
+        "--set",
+        "redistribution=yes",
+    )
+    assert result.exit_code == 0, result.output
+    row = row_of(root, "sources", "src-minsk-and-moscow-held-drills")
+    stored = root / "records" / row["text_path"]
+    assert stored.read_bytes() == text.read_bytes()
+    assert row["text_sha256"] == hashlib.sha256(text.read_bytes()).hexdigest()
+    assert row["text_length"] == str(len(text.read_text(encoding="utf-8")))
+    assert row["retrieved"] == TODAY
+    assert validate(root).ok
+
+
+def test_dry_run_writes_nothing(root: Path) -> None:
+    before = (root / "records" / "actors.csv").read_bytes()
+    result = new(root, "actor", "--dry-run", "--set", "name=NATO", "--set", "actor_type=international_organisation")
+    assert result.exit_code == 0 and "id: act-nato" in result.output
+    assert (root / "records" / "actors.csv").read_bytes() == before
+
+
+def test_random_ids_are_well_formed_and_distinct() -> None:
+    ids = {random_id("clm", set()) for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(re.fullmatch(rf"clm-[a-z0-9]{{{RANDOM_LENGTH}}}", i) for i in ids)
+    taken = {f"clm-{c * RANDOM_LENGTH}" for c in "abcdefghijklmnopqrstuvwxyz0123456789"}
+    assert random_id("clm", taken) not in taken
+
+
+def test_slugify() -> None:
+    assert slugify("Лукашэнка's 'Union State' — 2022", 60) == "lukashenka-s-union-state-2022"
+    assert slugify("Minsk Dialogue Forum on security", 20) == "minsk-dialogue-forum"
+
+
+def test_find_quote_context_is_single_line() -> None:
+    match = find_quote("First line.\nSecond line has the quote here.", "the quote")
+    assert match.prefix == "Second line has " and match.suffix == " here."
+    with pytest.raises(ScaffoldError):
+        find_quote("abc", "")

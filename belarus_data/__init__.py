@@ -19,6 +19,7 @@ from belarus_data._version import __version__
 
 if TYPE_CHECKING:
     from belarus_data import vocab
+    from belarus_data.export.crosswalk import load_crosswalk
     from belarus_data.loaders import (
         load_actor_aliases,
         load_actors,
@@ -45,6 +46,7 @@ _LAZY: dict[str, str] = {
     "Problem": "belarus_data.problems",
     "DatasetError": "belarus_data.problems",
     "vocab": "belarus_data.vocab",
+    "load_crosswalk": "belarus_data.export.crosswalk",
 }
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "load_actor_aliases",
     "load_actors",
     "load_claims",
+    "load_crosswalk",
     "load_event_participants",
     "load_events",
     "load_sources",

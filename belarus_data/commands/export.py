@@ -1,9 +1,154 @@
-"""Commands: export (see belarus_data/cli.py)."""
+"""Commands: export (sqlite, parquet, json), timeline and info. See belarus_data/cli.py.
+
+Each command parses options, calls a library function from
+:mod:`belarus_data.export`, prints what it wrote, and turns known failures into
+a message and an exit code: 1 for invalid data or an output that cannot be
+written, 2 for a missing optional extra or a bad argument.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
+
+if TYPE_CHECKING:
+    from belarus_data.export.common import Step
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Dataset root (default: the checkout you are in, else the installed data).",
+)
+
+
+def _root(root: Path | None) -> Path:
+    from belarus_data.paths import resolve_root
+
+    return resolve_root(root, prefer_checkout=True)
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Known failures as located messages and exit codes, never a traceback."""
+    from belarus_data.export.common import ExportInvalid, MissingExtra
+    from belarus_data.paths import UnsafePath
+    from belarus_data.problems import DatasetError
+
+    try:
+        yield
+    except MissingExtra as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except DatasetError as error:
+        for problem in error.problems:
+            click.echo(problem.as_text(), err=True)
+        click.echo(
+            f"✗ not exported: the dataset has {len(error.problems)} problem(s); fix them (see `belarus-data validate`).",
+            err=True,
+        )
+        sys.exit(1)
+    except (ExportInvalid, UnsafePath) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        click.echo(f"error: cannot write{where}: {error.strerror or error}", err=True)
+        sys.exit(1)
+
+
+def _run(label: str, work: Callable[[Step], Any]) -> Any:
+    from belarus_data.export.progress import spinner
+
+    with _failures(), spinner(label) as step:
+        return work(step)
+
+
+def _wrote(paths: list[Path]) -> None:
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+@click.group()
+def export() -> None:
+    """Export the dataset to SQLite (for Datasette), Parquet or JSON."""
+
+
+@export.command("sqlite")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@ROOT_OPTION
+@click.option(
+    "--metadata",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write Datasette's metadata (default: metadata.json beside OUT).",
+)
+def export_sqlite(out: Path, root: Path | None, metadata: Path | None) -> None:
+    """Write a SQLite database OUT (keys, indexes, full-text search) and Datasette metadata.
+
+    Browse it with: datasette OUT -m metadata.json
+    """
+    from belarus_data.export.sqlite import export_sqlite as run
+
+    _wrote(_run("sqlite", lambda step: run(out, _root(root), step, metadata)))
+
+
+@export.command("parquet")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@ROOT_OPTION
+def export_parquet(directory: Path, root: Path | None) -> None:
+    """Write one <table>.parquet per table into DIRECTORY (Arrow types from the schema)."""
+    from belarus_data.export.parquet import export_parquet as run
+
+    _wrote(_run("parquet", lambda step: run(directory, _root(root), step)))
+
+
+@export.command("json")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@ROOT_OPTION
+def export_json(directory: Path, root: Path | None) -> None:
+    """Write <table>.json per table and a nested claims.jsonl into DIRECTORY, validated against the JSON Schemas."""
+    from belarus_data.export.jsonout import export_json as run
+
+    _wrote(_run("json", lambda step: run(directory, _root(root), step)))
+
+
+@click.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@ROOT_OPTION
+def timeline(out: Path, root: Path | None) -> None:
+    """Draw the events on a time axis over their EDTF intervals, with the claims per source, into OUT.
+
+    The format follows OUT's suffix: .png, .svg or .html (one self-contained page).
+    """
+    from belarus_data.export.timeline import format_of, write_timeline
+
+    try:
+        format_of(out)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="OUT") from None
+    _wrote([_run("timeline", lambda step: write_timeline(out, _root(root), step))])
+
+
+@click.command()
+@ROOT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def info(root: Path | None, as_json: bool) -> None:
+    """Summarise the dataset: version, licences, rows per table, counts per type and status, sources, dates."""
+    from belarus_data.export.info import dataset_info, render_info
+
+    summary = _run("info", lambda step: dataset_info(_root(root), step))
+    click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else render_info(summary))
 
 
 def register(main: click.Group) -> None:
     """Add this module's commands to the `belarus-data` group."""
+    main.add_command(export)
+    main.add_command(timeline)
+    main.add_command(info)

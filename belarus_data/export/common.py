@@ -1,0 +1,95 @@
+"""What every exporter shares: optional-extra imports, the validity gate, JSON-ready records."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from belarus_data.problems import DatasetError
+from belarus_data.tables import TABLES, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Called once per unit of work with a short description (e.g. "claims"); the CLI
+# turns it into a progress bar, the library default does nothing.
+Step = Callable[[str], None]
+
+
+def no_step(_: str) -> None:
+    """The default :data:`Step`: report nothing."""
+
+
+class MissingExtra(RuntimeError):
+    """An optional dependency is not installed; the message says which extra brings it.
+
+    >>> str(MissingExtra("matplotlib", "plot", "the timeline"))
+    "the timeline needs matplotlib, which is not installed: pip install 'belarus-data[plot]'"
+    """
+
+    def __init__(self, module: str, extra: str, purpose: str) -> None:
+        self.module, self.extra = module, extra
+        super().__init__(f"{purpose} needs {module}, which is not installed: pip install 'belarus-data[{extra}]'")
+
+
+def require(module: str, extra: str, purpose: str) -> ModuleType:
+    """Import ``module`` or raise :class:`MissingExtra` naming the extra that installs it.
+
+    >>> require("json", "none", "this example").__name__
+    'json'
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(module.split(".")[0], extra, purpose) from None
+
+
+def checked_root(root: str | os.PathLike[str] | None, step: Step = no_step) -> Path:
+    """The dataset root, after a full validation: exports never publish invalid data.
+
+    Raises :class:`~belarus_data.problems.DatasetError` with every located problem.
+    """
+    from belarus_data.paths import resolve_root
+    from belarus_data.validation import validate
+
+    base = resolve_root(root)
+    step("validate")
+    report = validate(base)
+    if not report.ok:
+        raise DatasetError(report.problems)
+    return base
+
+
+def python_values(spec: Table, name: str, series: pd.Series) -> list[Any]:
+    """One loaded column as plain Python values (int, bool, str; dates as 'YYYY-MM-DD'; None for empty)."""
+    rule = spec.rules[name]
+    present = series.notna().tolist()
+    if rule.kind == "date":
+        series = series.dt.strftime("%Y-%m-%d")
+    convert: Callable[[Any], Any] = int if rule.kind == "integer" else bool if rule.kind == "boolean" else str
+    return [convert(v) if ok else None for v, ok in zip(series.astype(object).tolist(), present, strict=True)]
+
+
+def table_records(spec: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a loaded table as JSON-ready dicts, columns in CSV order, empty cells as None."""
+    columns = {name: python_values(spec, name, frame[name]) for name in spec.columns}
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def load_frames(root: Path, step: Step = no_step) -> dict[str, pd.DataFrame]:
+    """Every table of the dataset through the loaders, in registry order."""
+    from belarus_data.loaders import load_table
+
+    frames = {}
+    for spec in TABLES:
+        step(f"load {spec.name}")
+        frames[spec.name] = load_table(spec.name, root)
+    return frames
+
+
+class ExportInvalid(ValueError):
+    """An exported record does not match its generated JSON Schema (a bug in the exporter or the schema)."""

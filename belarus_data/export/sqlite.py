@@ -1,0 +1,167 @@
+"""SQLite export for SQL, DuckDB and Datasette, built with sqlite-utils.
+
+One table per dataset table, typed columns (INTEGER, TEXT; dates as ISO
+'YYYY-MM-DD' text, which sorts and compares correctly), NOT NULL on required
+columns, the primary keys and foreign keys of the registry, an index on every
+foreign-key column, and FTS5 full-text indexes on statements, quotes,
+descriptions and actor names and aliases. Beside the database goes a
+``metadata.json`` that Datasette reads for titles, licence, source and the
+description of every table and column, all taken from the models.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from belarus_data._version import __version__
+from belarus_data.atomic import write_text
+from belarus_data.export.common import Step, checked_root, load_frames, no_step, require, table_records
+from belarus_data.models.columns import Column
+from belarus_data.tables import TABLES, table
+
+PURPOSE = "the SQLite export"
+EXTRA = "sqlite"
+
+# table -> columns indexed for full-text search (FTS5)
+FULL_TEXT: dict[str, tuple[str, ...]] = {
+    "claims": ("statement", "quote"),
+    "events": ("description",),
+    "actors": ("name", "description"),
+    "actor_aliases": ("alias",),
+    "sources": ("title", "outlet", "author"),
+}
+# table -> the column Datasette shows for a row when another table links to it
+LABELS: dict[str, str] = {"sources": "title", "actors": "name", "events": "description", "claims": "statement"}
+FACETS: dict[str, list[str]] = {
+    "claims": ["claim_type", "modality", "attribution", "source_id"],
+    "events": ["event_type", "event_status", "country"],
+    "actors": ["actor_type", "country"],
+    "event_participants": ["role"],
+    "actor_aliases": ["alias_type", "script"],
+}
+# Unicode-aware tokens with accents folded, so 'Lukasenka' finds 'Lukašenka'.
+TOKENIZE = "unicode61 remove_diacritics 2"
+TITLE = "belarus-data: claims and events on Belarus's foreign and security policy"
+SOURCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def sql_type(rule: Column) -> type:
+    """The Python type sqlite-utils maps to the column's SQLite type."""
+    if rule.kind in ("integer", "boolean"):
+        return int
+    return str
+
+
+def _table_order() -> list[str]:
+    # Parents before children, so the foreign keys added afterwards always find their target.
+    return ["actors", "actor_aliases", "sources", "events", "event_participants", "claims"]
+
+
+def build(db_path: Path, root: Path, step: Step = no_step) -> None:
+    """Create the database at ``db_path`` (which must not exist) from the dataset at ``root``."""
+    sqlite_utils = require("sqlite_utils", EXTRA, PURPOSE)
+    frames = load_frames(root, step)
+    db = sqlite_utils.Database(db_path)
+    # A scratch file renamed into place only when complete: per-statement syncing buys nothing
+    # here (export_sqlite syncs the finished file once), and costs seconds.
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA journal_mode = MEMORY")
+    try:
+        names = _table_order()
+        assert sorted(names) == sorted(t.name for t in TABLES), "a new table must be added to _table_order()"
+        for name in names:
+            step(f"insert {name}")
+            spec = table(name)
+            pk: Any = spec.primary_key[0] if len(spec.primary_key) == 1 else spec.primary_key
+            db[name].create(
+                {c: sql_type(spec.rules[c]) for c in spec.columns},
+                pk=pk,
+                not_null=sorted(spec.required),
+                column_order=spec.columns,
+            )
+            db[name].insert_all(table_records(spec, frames[name]), batch_size=1000)
+        step("foreign keys and indexes")
+        db.add_foreign_keys([(t.name, fk.field, fk.table, fk.reference) for t in TABLES for fk in t.foreign_keys])
+        db.index_foreign_keys()
+        for name, columns in FULL_TEXT.items():
+            step(f"full-text index {name}")
+            db[name].enable_fts(list(columns), create_triggers=True, tokenize=TOKENIZE)
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:  # validation checked the links already; this guards the exporter itself
+            raise RuntimeError(f"the exported database breaks {len(broken)} foreign key(s): {broken[:5]}")
+        db.execute("PRAGMA optimize")
+        db.vacuum()
+    finally:
+        db.close()
+
+
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """Datasette metadata for a database named ``database`` (the file name without '.db').
+
+    >>> datasette_metadata("belarus")["databases"]["belarus"]["tables"]["claims"]["columns"]["quote"]
+    'Verbatim evidence: exactly the source text from start to end.'
+    """
+    tables: dict[str, Any] = {}
+    for spec in TABLES:
+        entry: dict[str, Any] = {
+            "title": spec.title,
+            "description": spec.description,
+            "columns": {c: spec.description_of(c) for c in spec.columns},
+        }
+        if spec.name in LABELS:
+            entry["label_column"] = LABELS[spec.name]
+        if spec.name in FACETS:
+            entry["facets"] = FACETS[spec.name]
+        if spec.name in FULL_TEXT:
+            entry["fts_table"] = f"{spec.name}_fts"
+        tables[spec.name] = entry
+    return {
+        "title": TITLE,
+        "description": f"Version {__version__}. Records licensed CC BY 4.0; code MIT. Exported by `belarus-data export sqlite`.",
+        "license": "CC-BY-4.0 (records)",
+        "license_url": "https://creativecommons.org/licenses/by/4.0/",
+        "source": f"belarus-data {__version__}",
+        "source_url": "https://pypi.org/project/belarus-data/",
+        "databases": {database: {"title": TITLE, "tables": tables}},
+    }
+
+
+def export_sqlite(
+    out: str | os.PathLike[str],
+    root: str | os.PathLike[str] | None = None,
+    step: Step = no_step,
+    metadata: str | os.PathLike[str] | None = None,
+) -> list[Path]:
+    """Write the SQLite database ``out`` and Datasette's ``metadata.json`` beside it; returns both paths.
+
+    The database is built in a temporary file in the same directory and renamed
+    over ``out`` only when complete, so a reader never sees half a database.
+    Raises :class:`~belarus_data.problems.DatasetError` if the dataset does not validate.
+
+    >>> from belarus_data.export.sqlite import export_sqlite
+    >>> export_sqlite("belarus.db")  # doctest: +SKIP
+    [PosixPath('belarus.db'), PosixPath('metadata.json')]
+    """
+    require("sqlite_utils", EXTRA, PURPOSE)
+    base = checked_root(root, step)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # sqlite-utils creates the file itself
+    try:
+        build(tmp, base, step)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    meta_path = Path(metadata) if metadata is not None else target.parent / "metadata.json"
+    write_text(meta_path, json.dumps(datasette_metadata(target.stem), indent=2, ensure_ascii=False) + "\n")
+    return [target, meta_path]

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Every gate a change must pass, run by .ci/run and by the GitHub workflow alike.
+# Every gate a change must pass, run by .ci/run and by the GitHub workflow alike (so they cannot drift).
 # Runs every step even after one fails, then exits non-zero if any failed.
+#
+# Environment:
+#   BASE_REF             git revision to check versioning rules and summarise changes against
+#                        (the workflow passes the pull request's base commit); default: the
+#                        merge-base of HEAD with main, when there is one.
+#   GITHUB_ACTIONS       "true" under GitHub Actions: validate prints ::error annotations.
+#   GITHUB_STEP_SUMMARY  when set, the record changes are written there as Markdown.
+#   SKIP_WHEEL=1         skip the wheel build + clean-venv smoke test (it downloads dependencies).
 set -u
 cd "$(dirname "$0")/.."
 failed=()
@@ -10,12 +18,84 @@ step() {
   if "$@"; then echo "ok: $name"; else echo "FAILED: $name"; failed+=("$name"); fi
   echo "::endgroup::"
 }
+
+# The revision the change is judged against.
+base="${BASE_REF:-}"
+if [ -z "$base" ]; then
+  for candidate in main origin/main; do
+    if git rev-parse --verify --quiet "$candidate^{commit}" >/dev/null 2>&1; then
+      base=$(git merge-base HEAD "$candidate" 2>/dev/null) && break
+      base=""
+    fi
+  done
+fi
+format=text
+if [ "${GITHUB_ACTIONS:-}" = "true" ]; then format=github; fi
+
+validate_against_base() {
+  if [ -n "$base" ]; then
+    belarus-data validate --format "$format" --base "$base"
+  else
+    echo "no git base (not a checkout, or no main branch): versioning rules skipped"
+    belarus-data validate --format "$format" --no-base
+  fi
+}
+
+summarise_changes() {
+  if [ -z "$base" ]; then
+    echo "no git base: nothing to summarise"
+    return 0
+  fi
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    belarus-data diff "$base" --format markdown >>"$GITHUB_STEP_SUMMARY"
+  fi
+  belarus-data diff "$base"
+}
+
+# Build the wheel, install it into a fresh virtual environment outside the checkout,
+# and load every table from the installed copy: what a user gets from `pip install`.
+wheel_smoke_test() {
+  if [ "${SKIP_WHEEL:-}" = "1" ]; then
+    echo "SKIP_WHEEL=1: skipped"
+    return 0
+  fi
+  local tmp status
+  tmp=$(mktemp -d)
+  # Explicit `|| exit 1`: `set -e` is ignored inside a function called as an `if` condition.
+  (
+    python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
+    python -m venv "$tmp/venv" || exit 1
+    "$tmp/venv/bin/python" -m pip install --quiet "$tmp"/dist/*.whl || exit 1
+    cd "$tmp" || exit 1
+    "$tmp/venv/bin/python" -I -c '
+import sys
+import belarus_data as bd
+
+assert "/venv/" in bd.__file__, f"imported {bd.__file__}, not the installed wheel"
+frames = {name: getattr(bd, "load_" + name)() for name in
+          ("sources", "actors", "actor_aliases", "events", "event_participants", "claims")}
+for name, frame in frames.items():
+    print(f"{name}: {len(frame)} rows")
+assert len(frames["sources"]) and len(frames["claims"]), "the wheel ships no records"
+report = bd.validate()
+assert report.ok, [p.as_text() for p in report.errors]
+print("installed wheel: loaders and validate OK")
+'
+  )
+  status=$?
+  rm -rf "$tmp"
+  return $status
+}
+
+step "fmt --check" belarus-data fmt --check
 step "schema --check" belarus-data schema --check
-step "validate" belarus-data validate
+step "validate --base" validate_against_base
+step "diff (record changes)" summarise_changes
 step "ruff check" ruff check .
 step "ruff format --check" ruff format --check .
 step "mypy" mypy belarus_data
 step "pytest" python -m pytest -q
+step "wheel + loaders in a clean venv" wheel_smoke_test
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed steps: ${failed[*]}"
   exit 1

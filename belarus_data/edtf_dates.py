@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+from belarus_data import edtf_fast
+
 
 @dataclass(frozen=True)
 class DateBounds:
@@ -37,11 +39,15 @@ def parse(value: str) -> DateBounds | None:
     >>> parse("2022-08/2022-09")
     DateBounds(earliest=datetime.date(2022, 8, 1), latest=datetime.date(2022, 9, 30))
     """
+    if not value or len(value) > 64 or not value.isascii():
+        return None
+    # The common shapes are computed directly (same bounds, ~1000x faster); see edtf_fast.
+    known = edtf_fast.bounds(value)
+    if known is not None:
+        return DateBounds(*known)
     from edtf import parse_edtf  # lazy: the grammar takes ~0.1 s to build
     from edtf.parser.edtf_exceptions import EDTFParseException
 
-    if not value or len(value) > 64 or not value.isascii():
-        return None
     try:
         parsed = parse_edtf(value)
         # Fuzzy bounds widen for '~' and '?' qualifiers: the honest range.

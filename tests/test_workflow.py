@@ -154,3 +154,27 @@ def test_summary_goes_to_the_step_summary(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert summary.read_text(encoding="utf-8") == "belarus-data diff HEAD --format markdown\n"
     assert done.stdout.strip().endswith("all checks passed")
+
+
+def test_pre_commit_hooks_run_existing_commands() -> None:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    entries = sorted(hook["entry"] for hook in hooks)
+    assert entries == ["belarus-data fmt", "belarus-data validate"]
+    for hook in hooks:
+        args = shlex.split(hook["entry"])[1:]
+        command = main.get_command(click.Context(main), args[0])
+        assert command is not None
+        command.make_context(args[0], args[1:], parent=click.Context(main))
+        assert hook["pass_filenames"] is False  # both commands work on the whole dataset
+
+
+@pytest.mark.parametrize("form", ["new-source.yml", "correction.yml"])
+def test_issue_forms_are_well_formed(form: str) -> None:
+    data = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / form).read_text(encoding="utf-8"))
+    assert {"name", "description", "body"} <= set(data)
+    ids = [item["id"] for item in data["body"] if item["type"] != "markdown"]
+    assert len(ids) == len(set(ids))  # GitHub rejects a form with duplicate ids
+    for item in data["body"]:
+        assert item["type"] in {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+        assert "label" in item["attributes"] or item["type"] == "markdown"

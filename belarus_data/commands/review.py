@@ -123,6 +123,12 @@ def new_command(
                 click.echo(f"{name}: {row.get(name) or ''}")
             return
         line = write_record(base, spec, row, text_bytes)
+        if spec.name == "sources":
+            # datapackage.json lists the sources: keep it current so `schema --check` passes.
+            from belarus_data.schemas import write_generated
+
+            for relative in write_generated(base):
+                click.echo(f"wrote {relative}")
     except ScaffoldError as err:
         click.echo(f"cannot add the {kind}:", err=True)
         for problem in err.problems:

@@ -1,6 +1,6 @@
 """The ``belarus-data`` command: a thin layer over the library.
 
-Exit codes: 0 success, 1 invalid data (or drift), 2 usage error.
+Exit codes: 0 success, 1 invalid data (or drift), 2 usage error, 3 internal error (a bug: report it).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from belarus_data._version import __version__
+from belarus_data.safecli import SafeGroup
 
 ROOT_OPTION = click.option(
     "--root",
@@ -26,7 +27,7 @@ def dataset_root(root: Path | None) -> Path:
     return resolve_root(root, prefer_checkout=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="belarus-data")
 def main() -> None:
     """Validate, format and export the belarus-data dataset."""

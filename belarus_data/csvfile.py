@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 4 * 1024**3  # 4 GiB: ~8M claims; beyond that, split the dataset
 MAX_CELL_CHARS = 100_000  # no field allows more than 2,000; this only bounds the parser
+MAX_ROWS = 20_000_000  # bounds memory; the largest table is expected to stay far below this
 
 
 @dataclass
@@ -50,9 +51,18 @@ def line_of_offset(data: bytes, offset: int) -> int:
 
 def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
     """The file's bytes, or None (with a problem recorded) if it must not be parsed."""
-    if path.is_symlink():
+    # Refuse a link anywhere between the dataset root and the file (records/ itself included).
+    depth = len(Path(file).parts)
+    if path.is_symlink() or any(path.parents[k].is_symlink() for k in range(depth - 1)):
         problems.append(
-            Problem(file, None, None, "file-symlink", "is a symbolic link", "commit the file itself, not a link")
+            Problem(
+                file,
+                None,
+                None,
+                "file-symlink",
+                "is a symbolic link, or lies in a linked directory (links are never followed)",
+                "commit the file itself, not a link",
+            )
         )
         return None
     if not path.is_file():
@@ -74,6 +84,15 @@ def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
         )
         return None
     return path.read_bytes()
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Whether the start of ``data`` has a NUL in every other byte, as UTF-16 text of Latin characters does."""
+    head = data[:2048]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) >= 0.8 * len(even) or odd.count(0) >= 0.8 * len(odd)
 
 
 def decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -98,6 +117,18 @@ def decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
             )
         )
         data = data[len(codecs.BOM_UTF8) :]
+    if _looks_like_utf16(data):
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "encoding",
+                "is UTF-16 without a byte-order mark, not UTF-8",
+                "save the file as 'CSV UTF-8' (without BOM)",
+            )
+        )
+        return None
     nul = data.find(b"\x00")
     if nul >= 0:
         problems.append(
@@ -135,7 +166,7 @@ def decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
                 text.count("\n", 0, cr) + 1,
                 None,
                 "line-ending",
-                "uses CR or CRLF line endings",
+                "contains a carriage return (CR or CRLF line endings, or a CR inside a cell)",
                 "use LF line endings (`belarus-data fmt` converts them)",
             )
         )
@@ -235,7 +266,10 @@ def parse_slow(text: str, header_len: int, file: str, problems: list[Problem]) -
             try:
                 parsed = next(csv.reader([chunk], strict=True))
                 break
-            except csv.Error:
+            except csv.Error as err:
+                if "field larger than field limit" in str(err):
+                    parsed = ["x" * (MAX_CELL_CHARS + 1)]  # the csv module's own cap; reported as too large below
+                    break
                 if i + consumed < len(physical) and consumed < 50 and chunk.count('"') % 2 == 1:
                     chunk += "\n" + physical[i + consumed]
                     consumed += 1
@@ -297,6 +331,17 @@ def parse_slow(text: str, header_len: int, file: str, problems: list[Problem]) -
     return rows, lines
 
 
+def _too_many_rows(file: str, count: int) -> Problem:
+    return Problem(
+        file,
+        None,
+        None,
+        "too-many-rows",
+        f"has {count:,} rows, over the {MAX_ROWS:,} limit",
+        "split the data",
+    )
+
+
 def read_table(path: Path, file: str, columns: list[str], problems: list[Problem]) -> ParsedTable | None:
     """Read one record CSV; structural problems go to ``problems``; None if no rows can be checked."""
     import numpy as np
@@ -329,10 +374,23 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
         )
         text += "\n"
     table = parse_fast(text, header)
-    if table is not None and all((pc.max(pc.utf8_length(col)).as_py() or 0) <= MAX_CELL_CHARS for col in table.columns):
+    # pyarrow may accept a quoted newline or read a blank line as an empty row; either would shift the
+    # line numbers (row i is line i + 2 only if every record is one non-empty physical line).
+    one_line_each = table is not None and table.num_rows == text.count("\n") - 1 and "\n\n" not in text
+    if (
+        table is not None
+        and one_line_each
+        and all((pc.max(pc.utf8_length(col)).as_py() or 0) <= MAX_CELL_CHARS for col in table.columns)
+    ):
         table = table.select(columns)
+        if table.num_rows > MAX_ROWS:
+            problems.append(_too_many_rows(file, table.num_rows))
+            return None
         return ParsedTable(file, table, np.arange(2, table.num_rows + 2, dtype=np.int64))
     rows, lines = parse_slow(text, len(header), file, problems)
+    if len(rows) > MAX_ROWS:
+        problems.append(_too_many_rows(file, len(rows)))
+        return None
     arrays = {name: pa.array([(row[k] or None) for row in rows], pa.string()) for k, name in enumerate(header)}
     table = pa.table(arrays).select(columns)
     return ParsedTable(file, table, np.array(lines, dtype=np.int64))

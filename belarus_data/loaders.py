@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks import cells
 from belarus_data.checks.context import Context
-from belarus_data.csvfile import read_table
+from belarus_data.csvfile import read_bytes, read_table
 from belarus_data.models.columns import Column
 from belarus_data.paths import resolve_root
 from belarus_data.problems import DatasetError, Problem
@@ -101,8 +101,10 @@ def load_table(name: str, root: str | os.PathLike[str] | None = None, *, as_mode
     try:
         state = _file_state(path)
     except OSError:
+        problems: list[Problem] = []
+        read_bytes(path, spec.path, problems)  # words the problem exactly as `belarus-data validate` does
         raise DatasetError(
-            [Problem(spec.path, None, None, "file-missing", "does not exist", f"is {base} a dataset root?")]
+            problems or [Problem(spec.path, None, None, "file-missing", "cannot be read", f"is {base} a dataset root?")]
         ) from None
     frame = _cached_frame(name, str(base), state)
     if as_models:

@@ -1,0 +1,99 @@
+"""Where things are in JSON text: the line of every value, found without recursion.
+
+The standard ``json`` module gives values but not their positions, and recurses
+once per nesting level, so hostile input can exhaust the stack. :func:`scan`
+walks the text once with a flat tokenizer and an explicit stack, stops as soon
+as nesting passes a limit, and never raises: syntax errors are left for
+``json.loads`` to report after the depth is known to be safe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(r'[\[\]{},:]|"(?:[^"\\]|\\.)*"|[^\s\[\]{},:"]+|"', re.DOTALL)
+
+
+@dataclass
+class Positions:
+    """The result of :func:`scan`: value lines by JSON Pointer, and where nesting went too deep."""
+
+    lines: dict[str, int] = field(default_factory=dict)  # JSON Pointer (RFC 6901) -> 1-based line
+    too_deep_line: int | None = None  # first line where nesting exceeded the limit
+
+    def line(self, pointer: str) -> int | None:
+        """The line of the value at ``pointer``, or of its nearest enclosing value that was seen."""
+        while pointer:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.lines.get("")
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _key_text(token: str) -> str:
+    try:
+        value = json.loads(token)
+    except ValueError:
+        return token.strip('"')
+    return value if isinstance(value, str) else token
+
+
+@dataclass
+class _Frame:
+    pointer: str
+    is_object: bool
+    index: int = 0
+    key: str | None = None
+    expecting_key: bool = True
+
+
+def scan(raw: str, max_depth: int) -> Positions:
+    """Lines of the values in ``raw`` by JSON Pointer; stops at the first nesting deeper than ``max_depth``.
+
+    >>> scan('{\\n  "a": [1,\\n 2]\\n}', 8).lines
+    {'': 1, '/a': 2, '/a/0': 2, '/a/1': 3}
+    >>> scan("[[[]]]", 2).too_deep_line
+    1
+    """
+    found = Positions()
+    stack: list[_Frame] = []
+    line, last = 1, 0
+    for match in _TOKEN.finditer(raw):
+        token, at = match.group(), match.start()
+        line += raw.count("\n", last, at)
+        last = at
+        top = stack[-1] if stack else None
+        if token in ("}", "]"):
+            if stack:
+                stack.pop()
+            continue
+        if token == ",":
+            if top is not None:
+                top.index += 1
+                top.expecting_key = top.is_object
+            continue
+        if token == ":":
+            continue
+        if top is not None and top.is_object and top.expecting_key:
+            top.key = _key_text(token)
+            top.expecting_key = False
+            continue
+        if top is None:
+            pointer = ""
+        elif top.is_object:
+            pointer = f"{top.pointer}/{_escape(top.key or '')}"
+        else:
+            pointer = f"{top.pointer}/{top.index}"
+        found.lines.setdefault(pointer, line)
+        if token in ("{", "["):
+            stack.append(_Frame(pointer, token == "{"))
+            if len(stack) > max_depth:
+                found.too_deep_line = line
+                return found
+    return found

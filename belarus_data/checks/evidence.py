@@ -7,12 +7,46 @@ checked before any file is opened, and links are refused.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import stat
+from pathlib import Path
 
 from belarus_data.checks.context import Context
+from belarus_data.models.columns import TEXT_PATH
 from belarus_data.paths import UnsafePath, inside
 from belarus_data.tables import table
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+# A well-formed text_path is one plain file name directly in texts/: no '/', no '..'.
+PLAIN_TEXT_PATH = re.compile(TEXT_PATH.pattern or "")
+
+
+def _texts_dir(ctx: Context) -> Path | None:
+    """records/texts, if it is a real directory inside the root (no links on the way); else None."""
+    try:
+        path = inside(ctx.root / "records", "texts")
+    except UnsafePath:
+        return None
+    return path if path.is_dir() else None
+
+
+def _read_plain(texts: Path, relative: str) -> bytes | None:
+    """The bytes of a well-formed text_path that names a regular file (not a link) of allowed size.
+
+    One lstat per file instead of resolving every path; anything else returns None
+    and goes through the full checks in :func:`_read_text`, which word the problem.
+    """
+    if not PLAIN_TEXT_PATH.fullmatch(relative):
+        return None
+    path = texts / relative.removeprefix("texts/")
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
+        return None
+    return path.read_bytes()
 
 
 def _read_text(ctx: Context, index: int, relative: str) -> bytes | None:
@@ -61,10 +95,13 @@ def check_source_texts(ctx: Context) -> None:
         return
     sources = table("sources")
     rows = ctx.tables["sources"].data.select(["id", "text_path", "text_sha256", "text_length"]).to_pylist()
+    texts = _texts_dir(ctx)
     for index, row in enumerate(rows):
         if not row["id"] or not row["text_path"]:
             continue
-        data = _read_text(ctx, index, row["text_path"])
+        data = _read_plain(texts, row["text_path"]) if texts is not None else None
+        if data is None:
+            data = _read_text(ctx, index, row["text_path"])
         if data is None:
             continue
         digest = hashlib.sha256(data).hexdigest()

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import nearest
 from belarus_data.tables import TABLES, Table
 
 
-def _key_rows(ctx: Context, table: Table) -> list[tuple[str | None, ...]]:
+def _key_rows(ctx: Context, table: Table, indices: list[int]) -> list[tuple[str | None, ...]]:
+    import numpy as np
+
     data = ctx.tables[table.name].data
-    columns = [data.column(k).to_pylist() for k in table.primary_key]
+    at = np.asarray(indices, dtype=np.int64)
+    columns = [data.column(k).take(at).to_pylist() for k in table.primary_key]
     return list(zip(*columns, strict=True))
+
+
+def _rows_with_repeated_keys(ctx: Context, table: Table) -> list[int]:
+    """Rows whose (complete) key occurs more than once, found with Arrow; usually none."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    data = ctx.tables[table.name].data
+    if len(table.primary_key) == 1:
+        key = data.column(table.primary_key[0])
+    else:
+        # NUL never occurs in a readable cell, so it cannot make two different keys equal.
+        key = pc.binary_join_element_wise(*[data.column(k) for k in table.primary_key], "\x00")
+    counts = pc.value_counts(key.drop_null())
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated) == 0:
+        return []
+    mask = pc.fill_null(pc.is_in(key, value_set=repeated), False)
+    rows: list[int] = np.flatnonzero(mask.to_numpy(zero_copy_only=False)).tolist()
+    return rows
 
 
 def check_unique_keys(ctx: Context) -> None:
@@ -19,7 +44,9 @@ def check_unique_keys(ctx: Context) -> None:
             continue
         first_line: dict[tuple[str | None, ...], int] = {}
         parsed = ctx.tables[table.name]
-        for index, key in enumerate(_key_rows(ctx, table)):
+        indices = _rows_with_repeated_keys(ctx, table)
+        # Only rows whose key repeats are walked in Python, in file order, to name the first use.
+        for index, key in zip(indices, _key_rows(ctx, table, indices), strict=True):
             if any(part is None for part in key):
                 continue  # reported as 'required'
             if key in first_line:
@@ -71,29 +98,48 @@ def check_foreign_keys(ctx: Context) -> None:
 
 def check_withdrawn_references(ctx: Context) -> None:
     """An active record may not point at a retracted or superseded one (except through superseded_by)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
     withdrawn: dict[str, dict[str, str]] = {}
     for table in TABLES:
         if table.name in ctx.tables and table.primary_key == ("id",):
-            ids = ctx.values(table.name, "id")
-            statuses = ctx.values(table.name, "record_status")
-            withdrawn[table.name] = {
-                i: s for i, s in zip(ids, statuses, strict=True) if i and s in ("retracted", "superseded")
-            }
+            data = ctx.tables[table.name].data
+            gone = pc.fill_null(pc.is_in(data.column("record_status"), value_set=_strings(list(_WITHDRAWN))), False)
+            # Withdrawn records are few: only they are turned into Python values.
+            ids = pc.filter(data.column("id"), gone).to_pylist()
+            statuses = pc.filter(data.column("record_status"), gone).to_pylist()
+            withdrawn[table.name] = {i: s for i, s in zip(ids, statuses, strict=True) if i}
     for table in TABLES:
         if table.name not in ctx.tables:
             continue
-        active = ctx.active_mask(table.name)
+        active: np.ndarray | None = None
         for fk in table.foreign_keys:
-            gone = withdrawn.get(fk.table)
-            if not gone or fk.field == "superseded_by":
+            gone_ids = withdrawn.get(fk.table)
+            if not gone_ids or fk.field == "superseded_by":
                 continue
-            for index, value in enumerate(ctx.values(table.name, fk.field)):
-                if value in gone and active[index]:
-                    ctx.add(
-                        table,
-                        index,
-                        fk.field,
-                        "reference-withdrawn",
-                        f"points at {value!r}, which is {gone[value]}",
-                        "point at the record that superseded it, or withdraw this record too",
-                    )
+            if active is None:
+                active = ctx.active_mask(table.name)
+            column = ctx.column(table.name, fk.field)
+            hits = pc.fill_null(pc.is_in(column, value_set=_strings(list(gone_ids))), False).to_numpy(
+                zero_copy_only=False
+            )
+            for index in np.flatnonzero(hits & active).tolist():
+                value = column[index].as_py()
+                ctx.add(
+                    table,
+                    index,
+                    fk.field,
+                    "reference-withdrawn",
+                    f"points at {value!r}, which is {gone_ids[value]}",
+                    "point at the record that superseded it, or withdraw this record too",
+                )
+
+
+def _strings(values: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())
+
+
+_WITHDRAWN = ("retracted", "superseded")

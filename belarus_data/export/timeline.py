@@ -52,6 +52,13 @@ TYPE_COLOURS: dict[str, str] = {
     "ASSAULT": "#d62728",
 }
 NO_EVENT_COLOUR = "#8c8c8c"
+# Beyond these, the picture would be too tall to read (or to render): events are packed into
+# unlabelled lanes, only the sources with most claims get a band, and claim lanes wrap.
+MAX_LABELLED_EVENTS = 60
+MAX_LANES = 150
+MAX_SOURCE_BANDS = 30
+CLAIM_LANES = 24
+MAX_HTML_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -82,16 +89,23 @@ def span(value: str | None) -> Span | None:
     >>> span("2016-06?/2016-08?").strict_start, span("2016-06?/2016-08?").strict_end
     (datetime.date(2016, 6, 1), datetime.date(2016, 8, 31))
     """
-    from belarus_data import edtf_dates
-
-    if not value or edtf_dates.parse(value) is None:  # the project's own validity rule first
+    # Same input rule and parser as belarus_data.edtf_dates.parse (the fuzzy bounds are the same),
+    # parsed once here because the strict bounds need the parsed object: parsing is the slow part.
+    if not value or len(value) > 64 or not value.isascii():
         return None
     from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
 
-    parsed = parse_edtf(value)
-    return Span(
-        _day(parsed.lower_strict()), _day(parsed.upper_strict()), _day(parsed.lower_fuzzy()), _day(parsed.upper_fuzzy())
-    )
+    try:
+        parsed = parse_edtf(value)
+        return Span(
+            _day(parsed.lower_strict()),
+            _day(parsed.upper_strict()),
+            _day(parsed.lower_fuzzy()),
+            _day(parsed.upper_fuzzy()),
+        )
+    except (EDTFParseException, TypeError, ValueError, OverflowError, AttributeError, IndexError):
+        return None
 
 
 def type_colours() -> dict[str, str]:
@@ -134,29 +148,98 @@ def _sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(events, key=key)
 
 
-def _draw_span(
-    ax: Any, y: float, s: Span, colour: str, lo: dt.date, hi: dt.date, height: float, *, whisker: bool = False
-) -> None:
-    """Draw one interval: the stated span as a bar, the qualifiers' wider span as a line (capped unless ``whisker``)."""
+@dataclass
+class Drawn:
+    """Intervals to draw on one axis, collected first and drawn in a few vectorised calls."""
+
+    rows: list[float]
+    spans: list[Span]
+    colours: list[str]
+
+
+def _draw(ax: Any, drawn: Drawn, lo: dt.date, hi: dt.date, height: float, *, whisker: bool = False) -> None:
+    """Each interval: the stated span as a bar, the qualifiers' wider span as a line (capped unless ``whisker``).
+
+    One ``barh`` and one ``LineCollection`` for all intervals: a large dataset has tens of thousands.
+    """
+    from matplotlib.collections import LineCollection
+
+    if not drawn.rows:
+        return
+    lo_n, hi_n = _num(lo), _num(hi)
 
     def ends(start: dt.date | None, end: dt.date | None) -> tuple[float, float]:
-        # The end day is included, so the bar runs to the end of that day.
-        return _num(start or lo), _num((end or hi) + dt.timedelta(days=1))
+        # The end day is included, so the bar runs to the end of that day; an open end to the axis edge.
+        return (_num(start) if start else lo_n), (_num(end + dt.timedelta(days=1)) if end else hi_n)
 
-    left, right = ends(s.fuzzy_start, s.fuzzy_end)
-    # The qualifiers' span is a capped line, so no faint fill can be mistaken for another type's colour.
-    ax.plot([left, right], [y, y], color=colour, lw=0.9 if whisker else 1.4, alpha=0.8, solid_capstyle="butt")
+    strict = [ends(s.strict_start, s.strict_end) for s in drawn.spans]
+    fuzzy = [ends(s.fuzzy_start, s.fuzzy_end) for s in drawn.spans]
+    lines = LineCollection(
+        [[(a, y), (b, y)] for (a, b), y in zip(fuzzy, drawn.rows, strict=True)],
+        colors=drawn.colours,
+        linewidths=0.9 if whisker else 1.4,
+        alpha=0.8,
+        capstyle="butt",
+    )
+    ax.add_collection(lines)
     if not whisker:
-        ax.plot([left, right], [y, y], ls="none", marker="|", color=colour, markersize=8, alpha=0.8)
-    left, right = ends(s.strict_start, s.strict_end)
-    ax.barh(y, right - left, left=left, height=height, color=colour, alpha=0.95, lw=0)
-    for end, side, marker in ((s.strict_start, lo, "<"), (s.strict_end, hi, ">")):
-        if end is None:  # an open end: the interval continues beyond the axis
-            ax.plot(_num(side), y, marker=marker, color=colour, markersize=6, clip_on=False)
+        caps = [(x, y) for (a, b), y in zip(fuzzy, drawn.rows, strict=True) for x in (a, b)]
+        cap_colours = [c for c in drawn.colours for _ in (0, 1)]
+        ax.scatter([x for x, _ in caps], [y for _, y in caps], marker="|", s=60, c=cap_colours, alpha=0.8)
+    ax.barh(
+        drawn.rows,
+        [b - a for a, b in strict],
+        left=[a for a, _ in strict],
+        height=height,
+        color=drawn.colours,
+        alpha=0.95,
+        linewidth=0,
+    )
+    for side, marker, open_ends in (
+        (lo_n, "<", [i for i, s in enumerate(drawn.spans) if s.strict_start is None]),
+        (hi_n, ">", [i for i, s in enumerate(drawn.spans) if s.strict_end is None]),
+    ):
+        if open_ends:  # the interval continues beyond the axis
+            ax.scatter(
+                [side] * len(open_ends),
+                [drawn.rows[i] for i in open_ends],
+                marker=marker,
+                s=30,
+                c=[drawn.colours[i] for i in open_ends],
+                clip_on=False,
+            )
+
+
+def _pack(spans: list[Span], lo: dt.date, hi: dt.date) -> tuple[list[int], int]:
+    """Lanes for intervals sorted by start, so that none overlaps another in its lane while lanes last."""
+    ends: list[dt.date] = []
+    lanes = []
+    for s in spans:
+        start = s.fuzzy_start or s.strict_start or lo
+        free = next((i for i, end in enumerate(ends) if end < start), None)
+        if free is None and len(ends) < MAX_LANES:
+            free = len(ends)
+            ends.append(dt.date.min)
+        if free is None:  # out of lanes: share the one that frees up first
+            free = min(range(len(ends)), key=ends.__getitem__)
+        ends[free] = s.fuzzy_end or s.strict_end or hi
+        lanes.append(free)
+    return lanes, len(ends)
+
+
+def _by_publication(source: dict[str, Any]) -> tuple[bool, dt.date, str]:
+    p = span(source["published"])
+    first = (p.strict_start or p.fuzzy_start) if p else None
+    return (p is None, first or dt.date.min, source["id"])
 
 
 def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
-    """The timeline as a matplotlib Figure (no pyplot: no global state, no display needed)."""
+    """The timeline as a matplotlib Figure (no pyplot: no global state, no display needed).
+
+    Up to ``MAX_LABELLED_EVENTS`` events get a labelled row each; more are packed into
+    unlabelled lanes (the HTML page lists them). Up to ``MAX_SOURCE_BANDS`` sources get a
+    band, those with the most claims first.
+    """
     require("matplotlib", EXTRA, PURPOSE)
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
@@ -170,27 +253,46 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
     per_source: dict[str, list[dict[str, Any]]] = {s["id"]: [] for s in sources}
     for claim in claims:
         per_source.setdefault(claim["source_id"], []).append(claim)
+    shown_sources = sorted(sources, key=lambda s: -len(per_source[s["id"]]))[:MAX_SOURCE_BANDS]
+    shown_sources.sort(key=_by_publication)
     spans = [x for x in (span(e["date_edtf"]) for e in events) if x]
     spans += [x for x in (span(c["time_edtf"]) for c in claims) if x]
     spans += [x for x in (span(s["published"]) for s in sources) if x]
     lo, hi = _limits(spans)
 
-    lanes = {sid: max(1, sum(1 for c in cs if span(c["time_edtf"]))) for sid, cs in per_source.items()}
-    source_rows = sum(min(n, 24) * 0.22 + 0.6 for n in lanes.values()) or 1.0
-    event_rows = max(1, len(events))
-    height = 1.6 + 0.42 * event_rows + 0.5 * source_rows
+    dated_events = [(e, s) for e in events if (s := span(e["date_edtf"])) is not None]
+    labelled = len(events) <= MAX_LABELLED_EVENTS
+    if labelled:
+        rows = {e["id"]: float(i) for i, e in enumerate(events)}
+        event_rows = max(1, len(events))
+    else:
+        lanes, used_lanes = _pack([s for _, s in dated_events], lo, hi)
+        rows = {e["id"]: float(lane) for (e, _), lane in zip(dated_events, lanes, strict=True)}
+        event_rows = max(1, used_lanes)
+    row_height = 0.42 if labelled else 0.12
+    bands = [
+        min(max(1, sum(1 for c in per_source[s["id"]] if span(c["time_edtf"]))), CLAIM_LANES) * 0.22 + 0.4
+        for s in shown_sources
+    ]
+    source_rows = sum(b + 0.2 for b in bands) or 1.0
+    height = 1.6 + row_height * event_rows + 0.5 * source_rows
     fig = Figure(figsize=(13, height), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[0.42 * event_rows + 0.4, 0.5 * source_rows + 0.4])
+    top, bottom = fig.subplots(
+        2, 1, sharex=True, height_ratios=[row_height * event_rows + 0.4, 0.5 * source_rows + 0.4]
+    )
 
-    for row, event in enumerate(events):
-        s = span(event["date_edtf"])
-        colour = colours[event["event_type"]]
-        if s is not None:
-            _draw_span(top, row, s, colour, lo, hi, 0.45)
-        else:
+    drawn = Drawn(
+        [rows[e["id"]] for e, _ in dated_events],
+        [s for _, s in dated_events],
+        [colours[e["event_type"]] for e, _ in dated_events],
+    )
+    _draw(top, drawn, lo, hi, 0.45 if labelled else 0.8)
+    undated = [e for e in events if span(e["date_edtf"]) is None]
+    if labelled:
+        for event in undated:
             top.text(
                 0.99,
-                row,
+                rows[event["id"]],
                 "undated",
                 transform=top.get_yaxis_transform(),
                 ha="right",
@@ -199,17 +301,20 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
                 fontsize=8,
                 style="italic",
             )
-    top.set_yticks(
-        range(len(events)),
-        [f"{_short(e['description'])}  [{e['event_type']}, {e['event_status']}]" for e in events],
-        fontsize=8,
-    )
-    top.set_ylim(len(events) - 0.5, -0.5)
-    top.set_title(
-        f"Events ({len(events)}): bar = the dates as stated; line = what the '?' and '~' qualifiers allow",
-        fontsize=10,
-        loc="left",
-    )
+        top.set_yticks(
+            range(len(events)),
+            [f"{_short(e['description'])}  [{e['event_type']}, {e['event_status']}]" for e in events],
+            fontsize=8,
+        )
+        title = f"Events ({len(events)}): bar = the dates as stated; line = what the '?' and '~' qualifiers allow"
+    else:
+        top.set_yticks([])
+        title = (
+            f"Events ({len(events)}, {len(undated)} undated not drawn), packed into {event_rows} lanes: "
+            "bar = the dates as stated; line = what '?' and '~' allow"
+        )
+    top.set_ylim(event_rows - 0.5, -0.5)
+    top.set_title(title, fontsize=10, loc="left")
     used = sorted({e["event_type"] for e in events}, key=list(colours).index)
     top.legend(
         handles=[Patch(color=colours[t], label=t) for t in used],
@@ -223,26 +328,25 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
 
     ticks: list[float] = []
     labels: list[str] = []
+    claim_drawn = Drawn([], [], [])
     y = 0.0
-    for source in sources:
-        dated = [c for c in per_source[source["id"]] if span(c["time_edtf"])]
-        band = min(max(1, len(dated)), 24) * 0.22 + 0.4
+    for source, band in zip(shown_sources, bands, strict=True):
+        dated = [(c, s) for c in per_source[source["id"]] if (s := span(c["time_edtf"])) is not None]
         p = span(source["published"])
         if p is not None:
-            left = p.strict_start or p.fuzzy_start or lo
-            right = (p.strict_end or p.fuzzy_end or hi) + dt.timedelta(days=1)
-            bottom.add_patch(
-                Rectangle((_num(left), y), _num(right) - _num(left), band, fill=False, ec="#444", ls="--", lw=0.8)
-            )
-        for i, claim in enumerate(dated):
-            s = span(claim["time_edtf"])
-            assert s is not None
-            lane = y + 0.3 + (i % 24) * 0.22
-            colour = colours[event_type[claim["event_id"]]] if claim["event_id"] in event_type else NO_EVENT_COLOUR
-            _draw_span(bottom, lane, s, colour, lo, hi, 0.16, whisker=True)
+            first, last = p.strict_start or p.fuzzy_start, p.strict_end or p.fuzzy_end
+            left = _num(first) if first else _num(lo)
+            right = _num(last + dt.timedelta(days=1)) if last else _num(hi)
+            bottom.add_patch(Rectangle((left, y), right - left, band, fill=False, ec="#444", ls="--", lw=0.8))
+        for i, (claim, s) in enumerate(dated):
+            claim_drawn.rows.append(y + 0.3 + (i % CLAIM_LANES) * 0.22)
+            claim_drawn.spans.append(s)
+            linked = claim["event_id"] in event_type
+            claim_drawn.colours.append(colours[event_type[claim["event_id"]]] if linked else NO_EVENT_COLOUR)
         ticks.append(y + band / 2)
         labels.append(f"{_short(source['title'], 45)}\n{len(per_source[source['id']])} claims, {len(dated)} dated")
         y += band + 0.2
+    _draw(bottom, claim_drawn, lo, hi, 0.16, whisker=True)
     bottom.set_yticks(ticks, labels, fontsize=8)
     bottom.legend(
         handles=[
@@ -255,8 +359,13 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
         frameon=False,
     )
     bottom.set_ylim(max(y, 1.0), 0)
+    more = (
+        f" (the {len(shown_sources)} of {len(sources)} sources with most claims)"
+        if len(sources) > len(shown_sources)
+        else ""
+    )
     bottom.set_title(
-        "Dated claims per source, in the colour of the event they report (line: what '?' and '~' allow)",
+        f"Dated claims per source{more}, in the colour of the event they report (line: what '?' and '~' allow)",
         fontsize=10,
         loc="left",
     )
@@ -292,13 +401,22 @@ def render(records: dict[str, list[dict[str, Any]]], fmt: str) -> bytes:
     return html_page(records, svg[svg.index("<svg") :]).encode("utf-8")
 
 
+def _cap_note(total: int) -> str:
+    if total <= MAX_HTML_ROWS:
+        return ""
+    return (
+        f"<p>The first {MAX_HTML_ROWS:,} of {total:,}; `belarus-data export sqlite` or `export json` has them all.</p>"
+    )
+
+
 def html_page(records: dict[str, list[dict[str, Any]]], svg: str) -> str:
     """A standalone page: the timeline SVG and tables of events and claims. No scripts, no external fetches."""
     from belarus_data._version import __version__
 
     e = html.escape
     rows = []
-    for event in _sorted_events(records["events"]):
+    all_events, all_claims = _sorted_events(records["events"]), records["claims"]
+    for event in all_events[:MAX_HTML_ROWS]:
         s = span(event["date_edtf"])
         stated = f"{s.strict_start or '…'} – {s.strict_end or '…'}" if s else "undated"
         rows.append(
@@ -307,7 +425,7 @@ def html_page(records: dict[str, list[dict[str, Any]]], svg: str) -> str:
         )
     claim_rows = []
     titles = {s["id"]: s["title"] for s in records["sources"]}
-    for claim in records["claims"]:
+    for claim in all_claims[:MAX_HTML_ROWS]:
         claim_rows.append(
             f"<tr><td><code>{e(claim['id'])}</code></td><td>{e(titles.get(claim['source_id'], claim['source_id']))}</td>"
             f"<td>{e(claim['claim_type'])}</td><td><code>{e(claim['time_edtf'] or '')}</code></td>"
@@ -333,6 +451,7 @@ th {{ background: #f4f4f4; }}
 '?' and '~' qualifiers allow; an arrow marks an open end. Records CC BY 4.0.</p>
 {svg}
 <h2>Events</h2>
+{_cap_note(len(all_events))}
 <table>
 <thead><tr><th>id</th><th>type</th><th>status</th><th>EDTF</th><th>stated interval</th><th>description</th></tr></thead>
 <tbody>
@@ -340,6 +459,7 @@ th {{ background: #f4f4f4; }}
 </tbody>
 </table>
 <h2>Claims</h2>
+{_cap_note(len(all_claims))}
 <table>
 <thead><tr><th>id</th><th>source</th><th>type</th><th>time (EDTF)</th><th>event</th><th>statement</th></tr></thead>
 <tbody>

@@ -10,9 +10,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from belarus_data.gitbase import Snapshot, snapshot_at, snapshot_of_tree
+from belarus_data.gitbase import LINE, Snapshot, snapshot_at, snapshot_of_tree
+from belarus_data.tablediff import compare_tables
 from belarus_data.tables import TABLES
 
+WITHDRAWN = ("retracted", "superseded")
 MAX_SHOWN = 160  # characters of a value shown in a summary; the full value is in the file
 
 
@@ -61,33 +63,30 @@ def _key_text(primary_key: tuple[str, ...], key: tuple[str | None, ...]) -> str:
 def compare(base: Snapshot, head: Snapshot) -> Diff:
     """The record changes from ``base`` to ``head``."""
     result = Diff(base.label, head.label)
+    order = {"added": 0, "changed": 1, "withdrawn": 2, "deleted": 3}
     for table in TABLES:
-        old_rows, new_rows = base.tables.get(table.name, {}), head.tables.get(table.name, {})
-        changes: list[RecordChange] = []
-        for key, new in new_rows.items():
-            old = old_rows.get(key)
-            name = _key_text(table.primary_key, key)
-            if old is None:
-                changes.append(RecordChange(name, "added", line=new.line))
-                continue
+        new = head.tables[table.name]
+        changes = compare_tables(table, base.tables[table.name], new)
+        lines = new.column(LINE).to_pylist()
+        found: list[RecordChange] = []
+        for index in changes.added:
+            key = tuple(new.column(k)[index].as_py() for k in table.primary_key)
+            found.append(RecordChange(_key_text(table.primary_key, key), "added", line=lines[index]))
+        for pair in changes.differing:
             fields = [
-                FieldChange(c, old.values.get(c), new.values.get(c))
+                FieldChange(c, pair.old.get(c), pair.new.get(c))
                 for c in table.columns
-                if old.values.get(c) != new.values.get(c)
+                if pair.old.get(c) != pair.new.get(c)
             ]
-            if not fields:
-                continue
-            withdrawn = old.values.get("record_status") == "active" and new.values.get("record_status") in (
-                "retracted",
-                "superseded",
-            )
-            changes.append(RecordChange(name, "withdrawn" if withdrawn else "changed", fields, new.line))
-        for key in old_rows:
-            if key not in new_rows:
-                changes.append(RecordChange(_key_text(table.primary_key, key), "deleted"))
-        if changes:
-            order = {"added": 0, "changed": 1, "withdrawn": 2, "deleted": 3}
-            result.tables[table.name] = sorted(changes, key=lambda c: (order[c.kind], c.key))
+            withdrawn = pair.old.get("record_status") == "active" and pair.new.get("record_status") in WITHDRAWN
+            key = tuple(pair.new.get(k) for k in table.primary_key)
+            kind = "withdrawn" if withdrawn else "changed"
+            found.append(RecordChange(_key_text(table.primary_key, key), kind, fields, lines[pair.index]))
+        for _line, cells in changes.deleted:
+            key = tuple(cells.get(k) for k in table.primary_key)
+            found.append(RecordChange(_key_text(table.primary_key, key), "deleted"))
+        if found:
+            result.tables[table.name] = sorted(found, key=lambda c: (order[c.kind], c.key))
     return result
 
 

@@ -15,8 +15,12 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from belarus_data.tables import TABLES, Table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAIN_BRANCH = "main"
 GIT_TIMEOUT_SECONDS = 60
@@ -36,10 +40,14 @@ class Row:
 
 @dataclass
 class Snapshot:
-    """The record tables at one revision (or in the working tree), keyed by primary key."""
+    """The record tables at one revision (or in the working tree).
+
+    Each table has the schema's columns as strings (empty cell = null) plus
+    ``__line``, the row's physical line in its file.
+    """
 
     label: str  # what to call it in messages: a short commit id, or "working tree"
-    tables: dict[str, dict[tuple[str | None, ...], Row]]
+    tables: dict[str, pa.Table]
 
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
@@ -129,8 +137,10 @@ def show(root: Path, commit: str, relative: str) -> bytes | None:
     return _git(root, "show", spec).stdout
 
 
-def parse_rows(data: bytes, table: Table) -> dict[tuple[str | None, ...], Row]:
+def parse_rows(data: bytes, table: Table, *, keep_duplicates: bool = False) -> dict[Any, Row]:
     """Rows of a stored table keyed by primary key (first occurrence wins; broken rows are skipped).
+
+    With ``keep_duplicates`` the dict is keyed by line instead, so that every row is kept.
 
     The base has passed validation when it was merged, so this reader is lenient:
     it only needs the values, and the working tree is validated strictly anyway.
@@ -141,17 +151,55 @@ def parse_rows(data: bytes, table: Table) -> dict[tuple[str | None, ...], Row]:
         header = next(reader)
     except (StopIteration, csv.Error):
         return {}
-    rows: dict[tuple[str | None, ...], Row] = {}
+    rows: dict[Any, Row] = {}
     try:
         for cells in reader:
             if len(cells) != len(header):
                 continue
             values = {name: (cell or None) for name, cell in zip(header, cells, strict=True)}
-            key = tuple(values.get(k) for k in table.primary_key)
+            key = reader.line_num if keep_duplicates else tuple(values.get(k) for k in table.primary_key)
             rows.setdefault(key, Row(values, reader.line_num))
     except csv.Error:
         pass
     return rows
+
+
+LINE = "__line"
+
+
+def read_arrow(data: bytes | None, table: Table) -> pa.Table:
+    """A stored table as string columns in schema order plus ``__line``; empty if ``data`` is None.
+
+    Columns the file lacks (an older schema) are null; columns it has beyond the
+    schema are dropped. Irregular files fall back to :func:`parse_rows`.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    from belarus_data.csvfile import parse_fast
+
+    columns = table.columns
+    if data is None:
+        return pa.table({**{c: pa.array([], pa.string()) for c in columns}, LINE: pa.array([], pa.int64())})
+    # The common case (a clean canonical file) is parsed from its bytes, without decoding it first.
+    clean = not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data and data.endswith(b"\n")
+    if not clean:
+        text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    header_line = data[: data.find(b"\n")].decode("utf-8", "replace")
+    try:
+        header = next(csv.reader([header_line], strict=True))
+    except (csv.Error, StopIteration):
+        header = []
+    parsed = parse_fast(data, header) if header and len(set(header)) == len(header) else None
+    if parsed is not None and parsed.num_rows == data.count(b"\n") - 1:
+        lines = np.arange(2, parsed.num_rows + 2, dtype=np.int64)
+        cells = {c: parsed.column(c) if c in header else pa.nulls(parsed.num_rows, pa.string()) for c in columns}
+    else:
+        rows = list(parse_rows(data, table, keep_duplicates=True).values())
+        lines = np.array([r.line for r in rows], dtype=np.int64)
+        cells = {c: pa.array([r.values.get(c) for r in rows], pa.string()) for c in columns}
+    return pa.table({**cells, LINE: pa.array(lines)})
 
 
 def snapshot_at(root: Path, ref: str) -> Snapshot:
@@ -162,10 +210,7 @@ def snapshot_at(root: Path, ref: str) -> Snapshot:
     ['actor_aliases', 'actors', 'claims', 'event_participants', 'events', 'sources']
     """
     commit = resolve(root, ref)
-    tables = {}
-    for table in TABLES:
-        data = show(root, commit, table.path)
-        tables[table.name] = parse_rows(data, table) if data is not None else {}
+    tables = {table.name: read_arrow(show(root, commit, table.path), table) for table in TABLES}
     return Snapshot(commit[:12], tables)
 
 
@@ -175,5 +220,5 @@ def snapshot_of_tree(root: Path) -> Snapshot:
     for table in TABLES:
         path = root / table.path
         data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-        tables[table.name] = parse_rows(data, table) if data is not None else {}
+        tables[table.name] = read_arrow(data, table)
     return Snapshot("working tree", tables)

@@ -21,7 +21,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -31,6 +31,9 @@ from belarus_data.gitbase import snapshot_of_tree
 from belarus_data.paths import UnsafePath, inside
 from belarus_data.problems import Problem
 from belarus_data.tables import Table, table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KINDS: dict[str, str] = {"source": "sources", "claim": "claims", "event": "events", "actor": "actors"}
 PREFIXES: dict[str, str] = {"sources": "src", "claims": "clm", "events": "evt", "actors": "act"}
@@ -151,7 +154,7 @@ def find_quote(text: str, quote: str, occurrence: int | None = None) -> QuoteMat
     )
 
 
-def _source_text(root: Path, row: dict[str, str | None], source_id: str) -> str:
+def _source_text(root: Path, row: dict[str, Any], source_id: str) -> str:
     relative = row.get("text_path")
     if not relative:
         raise ScaffoldError([f"source {source_id} has no text_path"])
@@ -210,7 +213,7 @@ def build_record(
     if unknown:
         raise ScaffoldError([f"{name}: not a column of {spec.name}" for name in unknown])
     snapshot = snapshot_of_tree(root)
-    taken = {key[0] for key in snapshot.tables[spec.name] if key[0]}
+    taken = _ids(snapshot.tables[spec.name])
     prefix = PREFIXES[spec.name]
     if record_id is not None:
         if record_id in taken:
@@ -265,7 +268,7 @@ def _read_new_text(path: Path) -> bytes:
 
 def _anchor_quote(
     root: Path,
-    sources: dict[tuple[str | None, ...], Any],
+    sources: pa.Table,
     row: dict[str, str | None],
     quote: str | None,
     occurrence: int | None,
@@ -273,13 +276,15 @@ def _anchor_quote(
     source_id = row.get("source_id")
     if not source_id:
         raise ScaffoldError(["source_id: missing; add --set source_id=src-…"])
-    source = sources.get((source_id,))
-    if source is None:
+    import pyarrow.compute as pc
+
+    matches = sources.filter(pc.equal(sources.column("id"), source_id)).to_pylist()
+    if not matches:
         raise ScaffoldError([f"source_id: {source_id} is not in records/sources.csv; add the source first"])
     quote = quote if quote is not None else row.get("quote")
     if quote is None:
         raise ScaffoldError(['quote: missing; add --quote "exact words from the source"'])
-    match = find_quote(_source_text(root, source.values, source_id), quote, occurrence)
+    match = find_quote(_source_text(root, matches[0], source_id), quote, occurrence)
     row.update(
         {
             "quote": quote,
@@ -291,13 +296,16 @@ def _anchor_quote(
     )
 
 
-def _foreign_key_errors(
-    spec: Table, row: dict[str, str | None], tables: dict[str, dict[tuple[str | None, ...], Any]]
-) -> list[str]:
+def _ids(data: pa.Table) -> set[str]:
+    """The IDs (first key column) of a table read by :func:`belarus_data.gitbase.read_arrow`."""
+    return set(data.column(0).drop_null().to_pylist())
+
+
+def _foreign_key_errors(spec: Table, row: dict[str, str | None], tables: dict[str, pa.Table]) -> list[str]:
     out = []
     for fk in spec.foreign_keys:
         value = row.get(fk.field)
-        if value is not None and (value,) not in tables[fk.table]:
+        if value is not None and value not in _ids(tables[fk.table]):
             out.append(f"{fk.field}: {value} is not in records/{fk.table}.csv; add it first")
     return out
 

@@ -122,3 +122,16 @@ def test_bad_revision_is_a_usage_error(repo: Path, ref: str) -> None:
     result = CliRunner().invoke(main, ["diff", "--root", str(repo), "--", ref])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_composite_keys_are_matched_field_by_field(repo: Path) -> None:
+    path = repo / "records" / "actor_aliases.csv"
+    rows = read_rows(path)
+    script = rows[0].index("language")
+    rows[1][script] = "be"
+    write_rows(path, rows)
+    d = diff(repo, "HEAD")
+    [change] = d.tables["actor_aliases"]
+    assert (change.key, change.kind) == ("actor_id=act-blr-gov, alias=Minsk", "changed")
+    assert [(f.field, f.old, f.new) for f in change.fields] == [("language", "en", "be")]
+    assert change.line == 2

@@ -18,8 +18,9 @@ Active records pointing at withdrawn ones are caught by
 from __future__ import annotations
 
 from belarus_data.checks.context import Context
-from belarus_data.gitbase import Row, Snapshot
+from belarus_data.gitbase import Snapshot
 from belarus_data.problems import Problem
+from belarus_data.tablediff import Cells, compare_tables
 from belarus_data.tables import TABLES, Table
 
 # Fields whose change means the ID now names something else (a reused ID), not a correction.
@@ -46,12 +47,10 @@ def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _check_changed(
-    ctx: Context, table: Table, index: int, old: Row, new: dict[str, str | None], base_label: str
-) -> None:
-    changed = [c for c in table.columns if c not in BOOKKEEPING and old.values.get(c) != new.get(c)]
-    old_version, new_version = _int(old.values.get("version")), _int(new.get("version"))
-    old_updated, new_updated = old.values.get("updated"), new.get("updated")
+def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cells, base_label: str) -> None:
+    changed = [c for c in table.columns if c not in BOOKKEEPING and old.get(c) != new.get(c)]
+    old_version, new_version = _int(old.get("version")), _int(new.get("version"))
+    old_updated, new_updated = old.get("updated"), new.get("updated")
     if not changed:
         if old_version != new_version or old_updated != new_updated:
             ctx.add(
@@ -64,7 +63,7 @@ def _check_changed(
             )
         return
     for name in IDENTITY.get(table.name, ()):
-        before, after = old.values.get(name), new.get(name)
+        before, after = old.get(name), new.get(name)
         if before is not None and after is not None and before != after:
             ctx.add(
                 table,
@@ -77,14 +76,14 @@ def _check_changed(
             )
             return
     what = ", ".join(changed)
-    if new.get("created") != old.values.get("created"):
+    if new.get("created") != old.get("created"):
         ctx.add(
             table,
             index,
             "created",
             "version-created",
-            f"created changed from {old.values.get('created')} to {new.get('created')}",
-            f"created is the day the record was first published: restore {old.values.get('created')}",
+            f"created changed from {old.get('created')} to {new.get('created')}",
+            f"created is the day the record was first published: restore {old.get('created')}",
         )
     if old_version is not None and new_version is not None and new_version != old_version + 1:
         ctx.add(
@@ -110,40 +109,36 @@ def check_against(ctx: Context, base: Snapshot) -> None:
     """Add a problem for every record that breaks the versioning rules relative to ``base``."""
     for table in TABLES:
         parsed = ctx.tables.get(table.name)
-        if parsed is None:
-            continue  # the file itself is broken; that is reported already
-        old_rows = base.tables.get(table.name, {})
-        rows = parsed.data.to_pylist()
-        present: set[tuple[str | None, ...]] = set()
-        for index, row in enumerate(rows):
-            key = table.key_of(row)
-            if key in present:
-                continue  # a duplicate key, reported by check_unique_keys
-            present.add(key)
-            old = old_rows.get(key)
-            if old is None:
-                if row.get("version") not in (None, "1"):
+        old = base.tables.get(table.name)
+        if parsed is None or old is None:
+            continue  # the file itself is broken (reported already), or the table is new
+        changes = compare_tables(table, old, parsed.data)
+        if changes.added:
+            versions = parsed.data.column("version").to_pylist()
+            for index in changes.added:
+                if versions[index] not in (None, "1"):
+                    key = tuple(parsed.data.column(k)[index].as_py() for k in table.primary_key)
                     ctx.add(
                         table,
                         index,
                         "version",
                         "version-new",
-                        f"{_shown_key(table, key)} is new (not at base {base.label}) but has version {row['version']}",
+                        f"{_shown_key(table, key)} is new (not at base {base.label}) but has version {versions[index]}",
                         "a new record starts at version 1 with updated = created",
                     )
-                continue
-            _check_changed(ctx, table, index, old, row, base.label)
-        for key, old in old_rows.items():
-            if key not in present:
-                # Located at the line the record occupied at the base: in a sorted file
-                # that is where the deletion shows in the pull request's diff.
-                ctx.problems.append(
-                    Problem(
-                        parsed.file,
-                        old.line,
-                        table.primary_key[-1],
-                        "record-deleted",
-                        f"{_shown_key(table, key)} existed at base {base.label} (line {old.line} there) and was deleted",
-                        WITHDRAW_HINT,
-                    )
+        for pair in changes.differing:
+            _check_changed(ctx, table, pair.index, pair.old, pair.new, base.label)
+        for line, cells in changes.deleted:
+            key = tuple(cells.get(k) for k in table.primary_key)
+            # Located at the line the record occupied at the base: in a sorted file
+            # that is where the deletion shows in the pull request's diff.
+            ctx.problems.append(
+                Problem(
+                    parsed.file,
+                    line,
+                    table.primary_key[-1],
+                    "record-deleted",
+                    f"{_shown_key(table, key)} existed at base {base.label} (line {line} there) and was deleted",
+                    WITHDRAW_HINT,
                 )
+            )

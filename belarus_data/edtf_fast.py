@@ -7,11 +7,12 @@ make up nearly all real values and computes the same bounds the ``edtf``
 package gives for them (``lower_fuzzy``/``upper_fuzzy``):
 
 * ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (level 0), optionally qualified as a
-  whole with ``?``, ``~`` or ``%`` (level 1: padded by one year, one month and
-  one day down to the value's precision; twice that for ``%``);
-* ``YYYY-MM-?DD`` / ``~DD`` / ``%DD`` (level 2, the day alone qualified: one day,
-  or two for ``%``);
-* ``A/B`` with two unqualified dates (from the start of A to the end of B);
+  whole with ``?``, ``~`` or ``%`` (level 1), or with one component qualified
+  (level 2: ``2016?-06-~15``, ``2016-~06``): each qualified component is padded
+  by one of its unit (year, month, day), two for ``%``; a qualifier on the
+  right of a component covers it and every component to its left;
+* ``A/B`` of two such dates qualified at most as a whole (from the earliest
+  day of A to the latest of B);
 * ``YYYY-MM-DDThh:mm:ss`` with an optional ``Z`` (the day).
 
 Anything else (other years, invalid days, open or qualified intervals, seasons,
@@ -29,9 +30,11 @@ from typing import Final
 UNKNOWN: Final = None  # "not one of our shapes: ask the full parser"
 
 _DATE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
-_QUALIFIED = re.compile(rf"{_DATE}([?~%])?")
-_DAY_QUALIFIED = re.compile(r"(\d{4})-(\d{2})-([?~%])(\d{2})")
-_INTERVAL = re.compile(rf"{_DATE}/{_DATE}")
+_Q = r"([?~%])?"
+# A date whose components may carry a qualifier on their left or right (EDTF levels 1 and 2).
+_QDATE = rf"{_Q}(\d{{4}}){_Q}(?:-{_Q}(\d{{2}}){_Q}(?:-{_Q}(\d{{2}}){_Q})?)?"
+_QUALIFIED = re.compile(_QDATE)
+_INTERVAL = re.compile(rf"({_QDATE})/({_QDATE})")
 _DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)Z?")
 
 Span = tuple[dt.date, dt.date]
@@ -64,6 +67,39 @@ def _strict(year: str, month: str | None, day: str | None) -> Span | None:
     return dt.date(y, m, d), dt.date(y, m, d)
 
 
+def _qualified(groups: tuple[str | None, ...], in_interval: bool = False) -> Span | None:
+    """Fuzzy bounds of a date whose components may be qualified; None if not a shape we are sure of."""
+    ly, year, ry, lm, month, rm, ld, day, rd = groups
+    if year is None or ((lm or rm) and month is None) or ((ld or rd) and day is None):
+        return None
+    span = _strict(year, month, day)
+    if span is None:
+        return None
+    # A qualifier on the right applies to its component and every one to its left; on the left, to that one.
+    scopes = [[ly, ry, rm, rd], [lm, rm, rd], [ld, rd]]
+    # The edtf grammar accepts only some combinations ('2016-06-~15?' and '?2016' are not EDTF):
+    # one qualifier, or a qualified year with a qualified month or day after it.
+    used = {name for name, q in zip(("ly", "ry", "lm", "rm", "ld", "rd"), (ly, ry, lm, rm, ld, rd), strict=True) if q}
+    if "ly" in used or (len(used) > 1 and used not in ({"ry", "lm"}, {"ry", "ld"})):
+        return None
+    if in_interval and used - {"rd" if day else "rm" if month else "ry"}:
+        return None  # an interval's ends may only be qualified as a whole (level 1)
+    pads = []
+    for qualifiers in scopes:
+        found = {q for q in qualifiers if q is not None}
+        if len(found) > 1:
+            return None  # mixed qualifiers on one component: left to the full parser
+        pads.append(0 if not found else 2 if "%" in found else 1)
+    years, months, days = pads
+    if month is None:
+        months = 0
+    if day is None:
+        days = 0
+    lower = _add_months(span[0], -years, -months) - dt.timedelta(days=days)
+    upper = _add_months(span[1], years, months) + dt.timedelta(days=days)
+    return lower, upper
+
+
 def bounds(value: str) -> Span | None:
     """(earliest, latest) day of ``value`` if it is one of the shapes above, else :data:`UNKNOWN`.
 
@@ -74,27 +110,11 @@ def bounds(value: str) -> Span | None:
     """
     match = _QUALIFIED.fullmatch(value)
     if match:
-        year, month, day, qualifier = match.groups()
-        span = _strict(year, month, day)
-        if span is None or qualifier is None:
-            return span
-        times = 2 if qualifier == "%" else 1
-        months = times if month is not None else 0
-        days = times if day is not None else 0
-        lower = _add_months(span[0], -times, -months) - dt.timedelta(days=days)
-        upper = _add_months(span[1], times, months) + dt.timedelta(days=days)
-        return lower, upper
-    match = _DAY_QUALIFIED.fullmatch(value)
-    if match:
-        year, month, qualifier, day = match.groups()
-        span = _strict(year, month, day)
-        if span is None:
-            return None
-        pad = dt.timedelta(days=2 if qualifier == "%" else 1)
-        return span[0] - pad, span[1] + pad
+        return _qualified(match.groups())
     match = _INTERVAL.fullmatch(value)
     if match:
-        first, second = _strict(*match.groups()[:3]), _strict(*match.groups()[3:])
+        groups = match.groups()
+        first, second = _qualified(groups[1:10], True), _qualified(groups[11:20], True)
         if first is None or second is None:
             return None
         return first[0], second[1]

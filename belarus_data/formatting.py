@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +33,6 @@ class FormatResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def _sort_key(table: Table, header: list[str]) -> list[int]:
-    return [header.index(k) for k in table.primary_key]
 
 
 def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> bytes | None:
@@ -75,9 +72,9 @@ def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> 
             )
         )
         return None
-    order = [header.index(name) for name in table.columns]
-    body: list[list[str]] = []
-    for number, row in enumerate(rows[1:], start=2):
+    # Per-cell work only where needed: reorder if the header is out of order, normalise if any text is not NFC.
+    body = rows[1:]
+    for number, row in enumerate(body, start=2):
         if len(row) != len(header):
             problems.append(
                 Problem(
@@ -90,9 +87,12 @@ def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> 
                 )
             )
             return None
-        body.append([unicodedata.normalize("NFC", row[i]) for i in order])
-    keys = _sort_key(table, table.columns)
-    body.sort(key=lambda cells: [cells[i] for i in keys])
+    if header != table.columns:
+        order = [header.index(name) for name in table.columns]
+        body = [[row[i] for i in order] for row in body]
+    if not unicodedata.is_normalized("NFC", text):
+        body = [[unicodedata.normalize("NFC", cell) for cell in row] for row in body]
+    body.sort(key=operator.itemgetter(*[table.columns.index(k) for k in table.primary_key]))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(table.columns)

@@ -17,6 +17,7 @@ from typing import Any
 from belarus_data import vocab
 from belarus_data._version import __version__
 from belarus_data.atomic import write_text
+from belarus_data.csvfile import read_bytes
 from belarus_data.models.columns import Column, json_schema_for
 from belarus_data.tables import TABLES, Table
 
@@ -90,10 +91,16 @@ def json_schema(table: Table) -> dict[str, Any]:
 
 
 def _package_sources(root: Path) -> list[dict[str, str]]:
-    path = root / "records" / "sources.csv"
+    # read_bytes refuses links (records/ included) and oversized files, as validation does.
     try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    except (OSError, UnicodeDecodeError, csv.Error):
+        data = read_bytes(root / "records" / "sources.csv", "records/sources.csv", [])
+    except OSError:
+        return []
+    if data is None:
+        return []
+    try:
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    except (UnicodeDecodeError, csv.Error):
         return []
     return [
         {"title": f"{row.get('title', '')} ({row.get('outlet', '')})", "path": row.get("url", "")}

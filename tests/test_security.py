@@ -185,3 +185,30 @@ def test_ci_gives_pull_requests_no_secrets() -> None:
         assert "secrets." not in code, f"{workflow.name} passes secrets to pull-request code"
         assert "pull_request_target" not in code, f"{workflow.name} runs fork code with write access"
         assert "permissions:" in code
+
+
+FORMULAS = [
+    "=1+1",
+    '=HYPERLINK("https://example.org")',
+    "+1+1",
+    "-1+1",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_no_column_accepts_a_spreadsheet_formula(formula: str) -> None:
+    """Every exported value comes from a validated cell, so no export can carry a formula to a spreadsheet."""
+    from pydantic_core import PydanticCustomError
+
+    from belarus_data.models.columns import convert
+    from belarus_data.tables import TABLES
+
+    for table in TABLES:
+        for name, rule in table.rules.items():
+            with pytest.raises(PydanticCustomError):
+                convert(rule, formula)
+                pytest.fail(f"{table.name}.{name} accepts {formula!r}")

@@ -154,6 +154,7 @@ COMMANDS: dict[str, tuple[Callable[[Path], None], Callable[[Path], list[str]]]] 
     "export json": (_nothing, lambda out: ["export", "json", str(out)]),
     "export parquet": (_nothing, lambda out: ["export", "parquet", str(out)]),
     "export sqlite": (_nothing, lambda out: ["export", "sqlite", str(out / "belarus.db")]),
+    "timeline": (_nothing, lambda out: ["timeline", str(out / "timeline.svg")]),
 }
 
 

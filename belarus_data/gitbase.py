@@ -107,9 +107,14 @@ def default_base(root: Path) -> str | None:
     in a CI clone) it is the merge-base of HEAD with it: on a pull-request
     branch that is where the branch left main; on main itself it is HEAD, so
     the uncommitted edits in the working tree are checked. Outside git, or
-    without a main branch, there is no base and the versioning rules are skipped.
+    without a main branch, or when git does not track the dataset, there is no
+    base and the versioning rules are skipped.
     """
     if not is_checkout(root):
+        return None
+    # A dataset that git does not track (e.g. the data installed into a virtual environment
+    # that happens to sit inside a checkout) has no history to compare with.
+    if _git(root, "ls-files", "--error-unmatch", "--", "datapackage.json", check=False).returncode != 0:
         return None
     for candidate in (MAIN_BRANCH, f"origin/{MAIN_BRANCH}"):
         try:

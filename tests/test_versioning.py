@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,13 @@ def test_unknown_base_is_a_usage_error(repo: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--root", str(repo), "--base", "no-such-branch"])
     assert result.exit_code == 2
     assert "no-such-branch" in result.output and "Traceback" not in result.output
+
+
+def test_untracked_dataset_inside_a_checkout_has_no_base(repo: Path) -> None:
+    # Like the data of a wheel installed into a virtual environment that lives inside a checkout.
+    nested = repo / ".venv" / "site-packages" / "belarus_data" / "_data"
+    shutil.copytree(repo / "records", nested / "records")
+    shutil.copy(repo / "datapackage.json", nested / "datapackage.json")
+    shutil.copytree(repo / "schema", nested / "schema")
+    assert default_base(nested) is None
+    assert default_base(repo) is not None

@@ -130,6 +130,12 @@ def _md(value: str | None) -> str:
     return text
 
 
+def _code(key: str) -> str:
+    # An alias (part of a composite key) may itself contain backticks: fence with more of them.
+    fence = "``" if "`" in key else "`"
+    return f"{fence} {key} {fence}" if fence == "``" else f"`{key}`"
+
+
 def render_markdown(d: Diff) -> str:
     """Markdown for a pull-request summary (``$GITHUB_STEP_SUMMARY``)."""
     lines = [f"## Data changes: `{d.base}` → `{d.head}`", ""]
@@ -142,10 +148,10 @@ def render_markdown(d: Diff) -> str:
     for name, changes in d.tables.items():
         lines += ["", f"### `{name}`", ""]
         for change in changes:
-            lines.append(f"- **{change.kind}** `{change.key}`")
+            lines.append(f"- **{change.kind}** {_code(change.key)}")
         detailed = [c for c in changes if c.fields]
         for change in detailed:
-            lines += ["", f"#### {change.kind} `{change.key}`", "", "| field | old | new |", "|---|---|---|"]
+            lines += ["", f"#### {change.kind} {_code(change.key)}", "", "| field | old | new |", "|---|---|---|"]
             lines += [f"| `{f.field}` | {_md(f.old)} | {_md(f.new)} |" for f in change.fields]
     lines.append("")
     return "\n".join(lines)

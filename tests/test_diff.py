@@ -135,3 +135,16 @@ def test_composite_keys_are_matched_field_by_field(repo: Path) -> None:
     assert (change.key, change.kind) == ("actor_id=act-blr-gov, alias=Minsk", "changed")
     assert [(f.field, f.old, f.new) for f in change.fields] == [("language", "en", "be")]
     assert change.line == 2
+
+
+def test_markdown_escapes_what_would_break_the_summary(repo: Path) -> None:
+    path = repo / "records" / "actor_aliases.csv"
+    rows = read_rows(path)
+    new = list(rows[1])
+    new[rows[0].index("alias")] = "Minsk `regime` | West"
+    write_rows(path, [*rows, new])
+    line = line_of(repo, "claims", "clm-fx4d5e6f")
+    set_cell(repo, "claims", line, "notes", "a | b *c*")
+    out = CliRunner().invoke(main, ["diff", "--root", str(repo), "HEAD", "--format", "markdown"]).output
+    assert "- **added** `` actor_id=act-blr-gov, alias=Minsk `regime` | West ``" in out
+    assert "| `notes` | (empty) | a \\| b \\*c\\* |" in out

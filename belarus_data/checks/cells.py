@@ -15,6 +15,7 @@ them to that.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -75,6 +76,63 @@ def _date_ok(value: str) -> bool:
         return False
 
 
+# Above this many rows, free text is screened with one regex (NFC suspects included) instead of being
+# normalised: building the regex costs ~0.1 s once, normalising ~8 µs a row.
+SCREEN_ROWS = 20_000
+
+
+SCANNED_UP_TO = 0x30000
+
+
+@lru_cache(maxsize=1)
+def nfc_suspects_re2() -> str:
+    """An RE2 class of every character that can make a string not NFC (NFC_Quick_Check No or Maybe).
+
+    A string without any of them is NFC: each character is then NFC on its own
+    and none can combine with the one before it. Derived from this Python's
+    ``unicodedata`` so that it always agrees with ``unicodedata.is_normalized``:
+    characters that change under NFC, combining marks, the second half of every
+    canonical two-character decomposition, and the Hangul vowel and final jamo
+    (composed algorithmically, so absent from the decomposition table).
+    Below U+0300 and from SCANNED_UP_TO on (CJK ideographs, tags, private use)
+    every character is NFC and a starter; ``tests/test_cells_screen.py`` checks
+    that for the running Python.
+    """
+    import unicodedata
+
+    suspects = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in (*range(0x300, 0xD800), *range(0xE000, SCANNED_UP_TO)):
+        ch = chr(cp)
+        if unicodedata.combining(ch) or not unicodedata.is_normalized("NFC", ch):
+            suspects.add(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                suspects.add(int(parts[1], 16))
+    ranges: list[list[int]] = []
+    for cp in sorted(suspects):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join((f"\\x{{{a:x}}}-\\x{{{b:x}}}" if a != b else f"\\x{{{a:x}}}") for a, b in ranges) + "]"
+
+
+def _free_text_flags(column: pa.ChunkedArray) -> np.ndarray:
+    """Rows that may hold an invisible character, a formula lead or non-NFC text."""
+    import pyarrow.compute as pc
+
+    if len(column) <= SCREEN_ROWS:
+        flags: np.ndarray = _bool(pc.match_substring_regex(column, f"{FORBIDDEN_RE2}|{FORMULA_RE2}"))
+        flags |= _bool(pc.not_equal(column, pc.utf8_normalize(column, "NFC")))
+        return flags
+    screened: np.ndarray = _bool(
+        pc.match_substring_regex(column, f"{FORBIDDEN_RE2}|{FORMULA_RE2}|{nfc_suspects_re2()}")
+    )
+    return screened
+
+
 def column_flags(column: pa.ChunkedArray, rule: c.Column, required: bool) -> np.ndarray:
     """Rows whose value may break ``rule`` (vectorised; may over-approximate)."""
     import pyarrow.compute as pc
@@ -102,9 +160,7 @@ def column_flags(column: pa.ChunkedArray, rule: c.Column, required: bool) -> np.
     if rule.max_length is not None:
         flags |= present & _bool(pc.greater(pc.utf8_length(column), rule.max_length))
     if rule.free_text:
-        flags |= present & _bool(pc.match_substring_regex(column, FORBIDDEN_RE2))
-        flags |= present & _bool(pc.match_substring_regex(column, FORMULA_RE2))
-        flags |= present & _bool(pc.not_equal(column, pc.utf8_normalize(column, "NFC")))
+        flags |= present & _free_text_flags(column)
     if rule.vocab and not rule.multi:
         flags |= present & _bool(pc.invert(pc.is_in(column, value_set=_arr(rule.codes))))
     elif rule.pattern or rule.vocab:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -289,3 +290,19 @@ def test_untracked_dataset_inside_a_checkout_has_no_base(repo: Path) -> None:
     shutil.copytree(repo / "schema", nested / "schema")
     assert default_base(nested) is None
     assert default_base(repo) is not None
+
+
+def test_a_record_published_today_may_be_corrected_today(tmp_path: Path) -> None:
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    repo = make_repo(tmp_path)
+    line = line_of(repo, "actors", "act-rus")
+    set_cell(repo, "actors", line, "created", today)
+    set_cell(repo, "actors", line, "updated", today)
+    commit_all(repo, "act-rus published today")
+    git(repo, "checkout", "-q", "-b", "pr")
+    set_cell(repo, "actors", line, "description", "The Russian state.")
+    set_cell(repo, "actors", line, "version", "2")
+    assert validate(repo, base="main").ok
+    set_cell(repo, "actors", line, "updated", "2026-01-01")  # but never backwards
+    backwards = problems_of(validate(repo, base="main"), "version-updated")
+    assert [(p.file, p.line, p.field) for p in backwards] == [("records/actors.csv", line, "updated")]

@@ -4,7 +4,8 @@ Compared with the tables at the base (usually where a pull request left
 ``main``), every record of the working tree must follow these rules:
 
 * a record whose content changed has ``version`` = old + 1 and a later ``updated``
-  (``created`` never changes); an unchanged record keeps both;
+  (the same day is accepted only when the previous version is from today, UTC);
+  ``created`` never changes; an unchanged record keeps both;
 * a new record starts at version 1;
 * every key present at the base still exists (withdraw a record with
   ``record_status`` retracted or superseded, never delete it);
@@ -16,6 +17,8 @@ Active records pointing at withdrawn ones are caught by
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from belarus_data.checks.context import Context
 from belarus_data.gitbase import Snapshot
@@ -94,14 +97,20 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
             f"the record changed ({what}) but version is {new_version}; it was {old_version} at base {base_label}",
             f"set version to {old_version + 1} (old + 1) and updated to the day of the change",
         )
-    if old_updated is not None and new_updated is not None and new_updated <= old_updated:
+    # Dates have day precision: a record published today may be corrected today with the same date.
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    if (
+        old_updated is not None
+        and new_updated is not None
+        and (new_updated < old_updated or (new_updated == old_updated and old_updated < today))
+    ):
         ctx.add(
             table,
             index,
             "updated",
             "version-updated",
-            f"the record changed ({what}) but updated is still {new_updated} (base {base_label}: {old_updated})",
-            "set updated to the day of the change (YYYY-MM-DD), later than the previous version's",
+            f"the record changed ({what}) but updated is {new_updated} (base {base_label}: {old_updated})",
+            f"set updated to the day of the change ({today}, UTC), later than the previous version's",
         )
 
 

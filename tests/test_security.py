@@ -70,8 +70,13 @@ def run(root, every_table=False):
                 pass
     return report
 
-for k, root in enumerate(roots):  # first pass: every lazy import the code paths need happens here
-    run(root, every_table=k == 0)
+# First pass, unwatched: every lazy import the code paths need happens here (the loaders'
+# own paths on the first root; their error paths are validate's, warmed on every root).
+for k, root in enumerate(roots):
+    if k == 0:
+        run(root, every_table=True)
+    else:
+        validate(root)
 for k, root in enumerate(roots):
     state["root"] = os.path.realpath(root)
     state["watching"] = True

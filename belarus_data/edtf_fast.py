@@ -11,8 +11,8 @@ package gives for them (``lower_fuzzy``/``upper_fuzzy``):
   (level 2: ``2016?-06-~15``, ``2016-~06``): each qualified component is padded
   by one of its unit (year, month, day), two for ``%``; a qualifier on the
   right of a component covers it and every component to its left;
-* ``A/B`` of two such dates qualified at most as a whole (from the earliest
-  day of A to the latest of B);
+* ``A/B`` of two such dates, either end possibly open (``..``), in the
+  combinations the grammar allows (from the earliest day of A to the latest of B);
 * ``YYYY-MM-DDThh:mm:ss`` with an optional ``Z`` (the day).
 
 Anything else (other years, invalid days, open or qualified intervals, seasons,
@@ -29,15 +29,14 @@ from typing import Final
 
 UNKNOWN: Final = None  # "not one of our shapes: ask the full parser"
 
-_DATE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
 _Q = r"([?~%])?"
 # A date whose components may carry a qualifier on their left or right (EDTF levels 1 and 2).
 _QDATE = rf"{_Q}(\d{{4}}){_Q}(?:-{_Q}(\d{{2}}){_Q}(?:-{_Q}(\d{{2}}){_Q})?)?"
 _QUALIFIED = re.compile(_QDATE)
-_INTERVAL = re.compile(rf"({_QDATE})/({_QDATE})")
 _DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)Z?")
 
 Span = tuple[dt.date, dt.date]
+Bounds = tuple[dt.date | None, dt.date | None]
 
 
 def _add_months(day: dt.date, years: int, months: int) -> dt.date:
@@ -67,23 +66,25 @@ def _strict(year: str, month: str | None, day: str | None) -> Span | None:
     return dt.date(y, m, d), dt.date(y, m, d)
 
 
-def _qualified(groups: tuple[str | None, ...], in_interval: bool = False) -> Span | None:
-    """Fuzzy bounds of a date whose components may be qualified; None if not a shape we are sure of."""
+def _qualified(groups: tuple[str | None, ...]) -> tuple[Span, int] | None:
+    """Fuzzy bounds of a date whose components may be qualified, and its EDTF level (0, 1 or 2).
+
+    None if it is not a shape we are sure of.
+    """
     ly, year, ry, lm, month, rm, ld, day, rd = groups
     if year is None or ((lm or rm) and month is None) or ((ld or rd) and day is None):
         return None
     span = _strict(year, month, day)
     if span is None:
         return None
-    # A qualifier on the right applies to its component and every one to its left; on the left, to that one.
-    scopes = [[ly, ry, rm, rd], [lm, rm, rd], [ld, rd]]
     # The edtf grammar accepts only some combinations ('2016-06-~15?' and '?2016' are not EDTF):
     # one qualifier, or a qualified year with a qualified month or day after it.
     used = {name for name, q in zip(("ly", "ry", "lm", "rm", "ld", "rd"), (ly, ry, lm, rm, ld, rd), strict=True) if q}
     if "ly" in used or (len(used) > 1 and used not in ({"ry", "lm"}, {"ry", "ld"})):
         return None
-    if in_interval and used - {"rd" if day else "rm" if month else "ry"}:
-        return None  # an interval's ends may only be qualified as a whole (level 1)
+    level = 0 if not used else 1 if used == {"rd" if day else "rm" if month else "ry"} else 2
+    # A qualifier on the right applies to its component and every one to its left; on the left, to that one.
+    scopes = [[ly, ry, rm, rd], [lm, rm, rd], [ld, rd]]
     pads = []
     for qualifiers in scopes:
         found = {q for q in qualifiers if q is not None}
@@ -97,11 +98,35 @@ def _qualified(groups: tuple[str | None, ...], in_interval: bool = False) -> Spa
         days = 0
     lower = _add_months(span[0], -years, -months) - dt.timedelta(days=days)
     upper = _add_months(span[1], years, months) + dt.timedelta(days=days)
-    return lower, upper
+    return (lower, upper), level
 
 
-def bounds(value: str) -> Span | None:
+def _interval(value: str) -> Bounds | None:
+    """Bounds of 'A/B', where either end may be open ('..'); None if not a shape we are sure of."""
+    first, _, second = value.partition("/")
+    ends: list[tuple[Span, int] | None] = []
+    for end in (first, second):
+        if end == "..":
+            ends.append(None)
+            continue
+        match = _QUALIFIED.fullmatch(end)
+        found = _qualified(match.groups()) if match else None
+        if found is None:
+            return None
+        ends.append(found)
+    start, stop = ends
+    levels = {end[1] for end in ends if end is not None}
+    # Level 1 intervals (open ends, whole-value qualifiers) and level 2 ones (qualified
+    # components) do not mix: '2020%/2020?-02' and '../2016?-08' are not EDTF.
+    if (start is None and stop is None) or levels >= {1, 2} or ((start is None or stop is None) and 2 in levels):
+        return None
+    return (start[0][0] if start else None), (stop[0][1] if stop else None)
+
+
+def bounds(value: str) -> Bounds | None:
     """(earliest, latest) day of ``value`` if it is one of the shapes above, else :data:`UNKNOWN`.
+
+    A bound is None when the interval is open at that end.
 
     >>> bounds("2019-05~")
     (datetime.date(2018, 4, 1), datetime.date(2020, 6, 30))
@@ -110,14 +135,10 @@ def bounds(value: str) -> Span | None:
     """
     match = _QUALIFIED.fullmatch(value)
     if match:
-        return _qualified(match.groups())
-    match = _INTERVAL.fullmatch(value)
-    if match:
-        groups = match.groups()
-        first, second = _qualified(groups[1:10], True), _qualified(groups[11:20], True)
-        if first is None or second is None:
-            return None
-        return first[0], second[1]
+        found = _qualified(match.groups())
+        return found[0] if found else None
+    if value.count("/") == 1:
+        return _interval(value)
     match = _DATETIME.fullmatch(value)
     if match:
         return _strict(*match.groups()[:3])

@@ -12,7 +12,11 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from belarus_data.jsonpos import scan
+
 PACKAGE_NAME = "belarus-data"
+MAX_MARKER_BYTES = 5 * 1024 * 1024  # as checks.package.MAX_DESCRIPTOR_BYTES
+MAX_MARKER_DEPTH = 32
 
 
 class UnsafePath(ValueError):
@@ -20,17 +24,36 @@ class UnsafePath(ValueError):
 
 
 def is_dataset_root(path: Path) -> bool:
+    """Whether ``path`` holds this dataset: ``records/`` beside a ``datapackage.json`` named belarus-data.
+
+    The descriptor may be hostile (a pull request can change it), so its read is
+    bounded and its depth measured before parsing. One beside ``records/`` and
+    ``schema/`` that cannot be parsed, or names no package, counts as ours but
+    broken: then ``validate`` reports it, instead of quietly moving on to
+    another root. Only a descriptor naming another package is not ours.
+    """
     marker = path / "datapackage.json"
     if not (marker.is_file() and (path / "records").is_dir()):
         return False
     try:
         with marker.open("rb") as f:
-            head = f.read(4096)
-        return (
-            f'"name": "{PACKAGE_NAME}"'.encode() in head or json.loads(marker.read_bytes()).get("name") == PACKAGE_NAME
-        )
-    except (OSError, ValueError):
+            head = f.read(MAX_MARKER_BYTES + 1)
+    except OSError:
         return False
+    if f'"name": "{PACKAGE_NAME}"'.encode() in head[:4096]:
+        return True
+    broken_but_ours = (path / "schema").is_dir()
+    text = head.decode("utf-8", errors="replace")
+    if len(head) > MAX_MARKER_BYTES or scan(text, MAX_MARKER_DEPTH).too_deep_line is not None:
+        return broken_but_ours
+    try:
+        descriptor = json.loads(text)
+    except (ValueError, RecursionError):
+        return broken_but_ours
+    name = descriptor.get("name") if isinstance(descriptor, dict) else None
+    if isinstance(name, str):
+        return name == PACKAGE_NAME  # another data package is not ours
+    return broken_but_ours
 
 
 def checkout_root(start: Path | None = None) -> Path | None:

@@ -217,3 +217,29 @@ def test_no_column_accepts_a_spreadsheet_formula(formula: str) -> None:
             with pytest.raises(PydanticCustomError):
                 convert(rule, formula)
                 pytest.fail(f"{table.name}.{name} accepts {formula!r}")
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "code"),
+    [
+        ('{"resources": ' + "[" * 50_000 + "]" * 50_000 + ', "name": "belarus-data"}', "package-too-deep"),
+        ("[1, 2, 3]", "package-type"),
+        ('{"name": "belarus-data", "resources": ', "package-invalid"),
+    ],
+)
+def test_hostile_descriptor_is_reported_when_found_from_the_working_directory(
+    root: Path, monkeypatch: pytest.MonkeyPatch, descriptor: str, code: str
+) -> None:
+    """`belarus-data validate` without --root (as CI runs it) finds the checkout even through a broken
+    datapackage.json, and reports it, rather than crashing or quietly validating another root."""
+    from click.testing import CliRunner
+
+    from belarus_data.cli import main
+
+    (root / "datapackage.json").write_text(descriptor, encoding="utf-8")
+    monkeypatch.chdir(root / "records")
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["root"] == str(root.resolve())
+    assert any(p["code"] == code and p["file"] == "datapackage.json" for p in report["errors"])

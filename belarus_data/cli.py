@@ -86,7 +86,14 @@ def schema(root: Path | None, check: bool) -> None:
             sys.exit(1)
         click.echo("generated files are up to date")
         return
-    for relative in write_generated(base):
+    from belarus_data.paths import UnsafePath
+
+    try:
+        written = write_generated(base)
+    except UnsafePath as err:
+        click.echo(f"error: {err}; nothing was written (replace the link with a real directory or file)", err=True)
+        sys.exit(1)
+    for relative in written:
         click.echo(f"wrote {relative}")
 
 

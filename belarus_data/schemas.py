@@ -19,6 +19,7 @@ from belarus_data._version import __version__
 from belarus_data.atomic import write_text
 from belarus_data.csvfile import read_bytes
 from belarus_data.models.columns import Column, json_schema_for
+from belarus_data.paths import inside
 from belarus_data.tables import TABLES, Table
 
 DATA_LICENSE = {
@@ -194,10 +195,17 @@ def stale_files(root: Path) -> list[str]:
 
 
 def write_generated(root: Path) -> list[str]:
-    """Write every stale generated file (atomically); returns what was written."""
+    """Write every stale generated file (atomically); returns what was written.
+
+    Raises :class:`~belarus_data.paths.UnsafePath`, before writing anything, if a
+    target is or lies under a symbolic link (a pull request could point
+    ``schema/`` anywhere on the machine of whoever runs this).
+    """
+    files = generated_files(root)
+    targets = {relative: inside(root, relative) for relative in files}
     written = []
-    for relative, content in generated_files(root).items():
-        if not _is_current(root / relative, content):
-            write_text(root / relative, content)
+    for relative, content in files.items():
+        if not _is_current(targets[relative], content):
+            write_text(targets[relative], content)
             written.append(relative)
     return written

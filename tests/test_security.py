@@ -243,3 +243,23 @@ def test_hostile_descriptor_is_reported_when_found_from_the_working_directory(
     report = json.loads(result.stdout)
     assert report["root"] == str(root.resolve())
     assert any(p["code"] == code and p["file"] == "datapackage.json" for p in report["errors"])
+
+
+@pytest.mark.parametrize("command", ["schema", "fmt"])
+def test_generators_never_write_through_a_link(root: Path, tmp_path: Path, command: str) -> None:
+    """A pull request that turns schema/ into a link cannot make `schema` or `fmt` write outside the dataset."""
+    from click.testing import CliRunner
+
+    from belarus_data.cli import main
+
+    outside = tmp_path / "outside-schema"
+    (root / "schema").rename(outside)
+    (root / "schema").symlink_to(outside, target_is_directory=True)
+    stale = outside / "claims.schema.json"
+    stale.write_text("{}\n", encoding="utf-8")  # stale, so the generator wants to rewrite it
+    before = {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, [command, "--root", str(root)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert "symbolic link 'schema'" in result.output
+    assert {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()} == before

@@ -35,8 +35,13 @@ def fmt_command(root: Path | None, check: bool) -> None:
     needed, Unicode NFC, LF line endings, a final newline. Values never change.
     """
     from belarus_data.formatting import format_dataset
+    from belarus_data.paths import UnsafePath
 
-    result = format_dataset(dataset_root(root), check=check)
+    try:
+        result = format_dataset(dataset_root(root), check=check)
+    except UnsafePath as err:  # a generated file's place is a link: never write through it
+        click.echo(f"error: {err}; replace the link with a real directory or file", err=True)
+        sys.exit(1)
     for problem in result.problems:
         click.echo(problem.as_text(), err=True)
     for relative in result.changed:

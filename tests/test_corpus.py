@@ -234,3 +234,24 @@ def test_console_command_in_its_own_process(name: str, roots: dict[str, Path]) -
     for expected in BY_NAME[name].expected:
         where = expected.file + (f":{expected.line}" if expected.line is not None else "")
         assert f"{where}: [{expected.code}]" in done.stdout, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_command_survives_the_case(name: str, tmp_path: Path) -> None:
+    """Not only validate: each command that reads the dataset answers a broken one with exit 0, 1 or 2, never a crash."""
+    from click.testing import CliRunner
+
+    from belarus_data.cli import main
+
+    root = BY_NAME[name].materialise(tmp_path)
+    commands = [
+        ["fmt", "--check", "--root", str(root)],
+        ["info", "--root", str(root)],
+        ["export", "json", "--root", str(root), str(tmp_path / "out")],
+        ["new", "actor", "--root", str(root), "--set", "name=Probe Ministry", "--set", "actor_type=government"],
+        ["fmt", "--root", str(root)],  # last: it rewrites files
+    ]
+    for args in commands:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code in (0, 1, 2), f"{' '.join(args[:2])}: exit {result.exit_code}: {result.output[-500:]}"
+        assert "Traceback" not in result.output

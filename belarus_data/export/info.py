@@ -25,9 +25,14 @@ LICENCES = {"records": "CC-BY-4.0", "code": "MIT"}
 def _dataset_version(root: os.PathLike[str]) -> str | None:
     from pathlib import Path
 
+    from belarus_data.checks.package import MAX_DESCRIPTOR_BYTES
+
     try:
-        descriptor = json.loads(inside(Path(root), "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        path = inside(Path(root), "datapackage.json")
+        if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+            return None
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # a hostile descriptor is for `validate` to report
         return None
     version = descriptor.get("version") if isinstance(descriptor, dict) else None
     return version if isinstance(version, str) else None

@@ -180,3 +180,13 @@ def test_invalid_corpus_cases(tmp_path: Path, case: object) -> None:
     root = case.materialise(tmp_path)  # type: ignore[attr-defined]
     assert_engines_agree(root)
     shutil.rmtree(tmp_path / "outside", ignore_errors=True)
+
+
+def test_quotes_are_checked_in_batches(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from belarus_data.checks import evidence
+
+    monkeypatch.setattr(evidence, "QUOTE_BATCH", 1)  # every claim in its own batch: line numbers must still hold
+    line = line_of(root, "claims", "clm-fx4d5e6f")
+    set_cell(root, "claims", line, "quote", "Russian aircraft used Belarusian airfieldz")
+    problems = assert_engines_agree(root)
+    assert ("records/claims.csv", line, "quote", "quote-mismatch") in problems

@@ -11,11 +11,15 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import TEXT_PATH
 from belarus_data.paths import UnsafePath, inside
 from belarus_data.tables import table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 # A well-formed text_path is one plain file name directly in texts/: no '/', no '..'.
@@ -146,16 +150,22 @@ def check_quotes(ctx: Context) -> None:
     """Each quote equals its source text between its offsets (W3C TextPositionSelector semantics)."""
     if "claims" not in ctx.tables:
         return
+    data = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
+    # A slice at a time: Python values for a million rows would take most of a gigabyte at once.
+    for first in range(0, data.num_rows, QUOTE_BATCH):
+        _check_quote_rows(ctx, data.slice(first, QUOTE_BATCH), first)
+
+
+QUOTE_BATCH = 100_000
+
+
+def _check_quote_rows(ctx: Context, data: pa.Table, first: int) -> None:
     claims = table("claims")
-    source_ids = ctx.values("claims", "source_id")
-    starts = ctx.values("claims", "start")
-    ends = ctx.values("claims", "end")
-    quotes = ctx.values("claims", "quote")
-    prefixes = ctx.values("claims", "prefix")
-    suffixes = ctx.values("claims", "suffix")
-    for index, source_id in enumerate(source_ids):
+    source_ids, starts, ends, quotes, prefixes, suffixes = (column.to_pylist() for column in data.columns)
+    for i, source_id in enumerate(source_ids):
+        index = first + i
         text = ctx.texts.get(source_id or "")
-        start, end, quote = _offset(starts[index]), _offset(ends[index]), quotes[index]
+        start, end, quote = _offset(starts[i]), _offset(ends[i]), quotes[i]
         if text is None or start is None or end is None or quote is None:
             continue  # reported elsewhere: unknown source, bad text or bad cell
         if end > len(text) or start >= len(text):
@@ -181,7 +191,7 @@ def check_quotes(ctx: Context) -> None:
                 _where(text, quote),
             )
             continue
-        prefix, suffix = prefixes[index], suffixes[index]
+        prefix, suffix = prefixes[i], suffixes[i]
         if prefix is not None and text[max(0, start - len(prefix)) : start] != prefix:
             ctx.add(
                 claims,

@@ -50,6 +50,11 @@ def line_of_offset(data: bytes, offset: int) -> int:
 
 def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
     """The file's bytes, or None (with a problem recorded) if it must not be parsed."""
+    return path.read_bytes() if may_read(path, file, problems) else None
+
+
+def may_read(path: Path, file: str, problems: list[Problem]) -> bool:
+    """Whether the file may be opened (a regular file, no link on the way, not too large); else records why."""
     # Refuse a link anywhere between the dataset root and the file (records/ itself included).
     depth = len(Path(file).parts)
     if path.is_symlink() or any(path.parents[k].is_symlink() for k in range(depth - 1)):
@@ -63,12 +68,12 @@ def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
                 "commit the file itself, not a link",
             )
         )
-        return None
+        return False
     if not path.is_file():
         problems.append(
             Problem(file, None, None, "file-missing", "does not exist", f"create {file} with its header row")
         )
-        return None
+        return False
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         problems.append(
@@ -81,8 +86,8 @@ def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
                 "split the data",
             )
         )
-        return None
-    return path.read_bytes()
+        return False
+    return True
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -221,15 +226,17 @@ def check_header(header: list[str], expected: list[str], file: str, problems: li
     return usable
 
 
-def parse_fast(data: str | bytes, columns: list[str]) -> pa.Table | None:
+def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str]) -> pa.Table | None:
     """Parse with pyarrow; None if the file has any structural irregularity (or invalid UTF-8)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     try:
         return pacsv.read_csv(
-            # Bytes are parsed in place; Arrow checks that every string cell is valid UTF-8.
-            pa.BufferReader(data if isinstance(data, bytes) else data.encode("utf-8")),
+            # Files and bytes are parsed in place; Arrow checks that every string cell is valid UTF-8.
+            data
+            if isinstance(data, pa.NativeFile)
+            else pa.BufferReader(data if isinstance(data, bytes) else data.encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1, block_size=64 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
@@ -354,28 +361,55 @@ def cells_fit(table: pa.Table) -> bool:
     return True
 
 
-def read_regular(data: bytes, columns: list[str]) -> pa.Table | None:
+SCAN_BLOCK = 16 << 20
+
+
+def scan_regular(path: Path) -> tuple[bytes, int] | None:
+    """(header line, number of LFs) if the file's bytes are regular, else None.
+
+    Regular: no BOM, NUL or CR, no blank line, LF at the end, the header within
+    the first block. The file is streamed in blocks, so no copy of it is held.
+    """
+    newlines = 0
+    previous = b""
+    with path.open("rb") as f:
+        block = f.read(SCAN_BLOCK)
+        if block.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\n" not in block:
+            return None
+        header = block[: block.index(b"\n")]
+        while block:
+            if b"\x00" in block or b"\r" in block or b"\n\n" in block or (previous == b"\n" and block[:1] == b"\n"):
+                return None
+            newlines += block.count(b"\n")
+            previous = block[-1:]
+            block = f.read(SCAN_BLOCK)
+    return (header, newlines) if previous == b"\n" else None
+
+
+def read_regular(path: Path, columns: list[str]) -> pa.Table | None:
     """The table, if the file is entirely regular; None sends it down the path that words each problem.
 
-    Regular: no BOM, NUL or CR, LF at the end, no blank line, exactly the expected
-    header, a pyarrow parse (which validates UTF-8) with one row per physical
-    line and no cell over the limit. Testing this on the bytes avoids decoding
-    the whole file into a Python string and encoding it again, which costs
-    about as much as parsing it.
+    Regular: regular bytes (:func:`scan_regular`), exactly the expected header,
+    and a pyarrow parse (which validates UTF-8) with one row per physical line
+    and no cell over the limit. pyarrow reads the file itself: neither a copy
+    of its bytes nor a decoded Python string of it is ever made.
     """
-    if not data.endswith(b"\n") or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    import pyarrow as pa
+
+    scanned = scan_regular(path)
+    if scanned is None:
         return None
-    if b"\x00" in data or b"\r" in data or b"\n\n" in data:
-        return None
+    first, newlines = scanned
     try:
-        header = next(csv.reader([data[: data.index(b"\n")].decode("utf-8")], strict=True))
+        header = next(csv.reader([first.decode("utf-8")], strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     if header != columns:
         return None
-    table = parse_fast(data, columns)
+    with pa.OSFile(str(path)) as source:
+        table = parse_fast(source, columns)
     # A quoted line break would make a row span two lines and shift every line number after it.
-    if table is None or table.num_rows != data.count(b"\n") - 1 or not cells_fit(table):
+    if table is None or table.num_rows != newlines - 1 or not cells_fit(table):
         return None
     return table
 
@@ -385,16 +419,16 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
     import numpy as np
     import pyarrow as pa
 
-    data = read_bytes(path, file, problems)
-    if data is None:
+    if not may_read(path, file, problems):
         return None
-    regular = read_regular(data, columns)
+    regular = read_regular(path, columns)
     if regular is not None:
         if regular.num_rows > MAX_ROWS:
             problems.append(_too_many_rows(file, regular.num_rows))
             return None
         return ParsedTable(file, regular, np.arange(2, regular.num_rows + 2, dtype=np.int64))
     # Anything irregular: decode and word every problem (below).
+    data = path.read_bytes()
     text = decode(data, file, problems)
     if text is None:
         return None

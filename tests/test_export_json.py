@@ -86,18 +86,18 @@ def test_schema_check_rejects_and_locates_a_bad_record(root: Path) -> None:
     schemas = table_schemas(root)
     good = expected_rows("claims", root)[0]
     with pytest.raises(
-        ExportInvalid, match=r"claims record 1 \(id 'clm-[a-z0-9]+'\), field claim_type: 'rumour' is not one of"
+        ExportInvalid, match=r"claims record 1 \(id 'clm-[a-z0-9]+'\), field claim_type: \"rumour\" is not one of"
     ):
         check_records("claims", "id", schemas["claims"], [{**good, "claim_type": "rumour"}])
-    with pytest.raises(ExportInvalid, match="field created: '27 Nov' is not a 'date'"):
+    with pytest.raises(ExportInvalid, match='field created: "27 Nov" is not a "date"'):
         check_records("claims", "id", schemas["claims"], [{**good, "created": "27 Nov"}])
     nested = nested_claim_schema(schemas)
-    with pytest.raises(ExportInvalid, match="'evidence' is a required property"):
+    with pytest.raises(ExportInvalid, match='"evidence" is a required property'):
         check_records("claims.jsonl", "id", nested, [{k: v for k, v in good.items() if k not in EVIDENCE_FIELDS}])
 
 
 def test_missing_extra_names_it(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)
     result = CliRunner().invoke(main, ["export", "json", str(tmp_path / "j"), "--root", str(root)])
     assert result.exit_code == 2
     assert "pip install 'belarus-data[json]'" in result.stderr

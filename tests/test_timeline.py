@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import set_cell
+from conftest import REPO, set_cell
 from exporthelp import DATASETS, expected_rows
 from matplotlib.dates import date2num
-from matplotlib.patches import Rectangle
 
 from belarus_data.cli import main
-from belarus_data.export.timeline import figure, span, type_colours
+from belarus_data.export.timeline import BARS_GID, figure, span, type_colours
 from belarus_data.tables import TABLES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -27,12 +26,18 @@ def records(root: Path) -> dict[str, list[dict[str, object]]]:
 
 
 def bars(ax: object) -> list[tuple[float, float, tuple[float, ...]]]:
-    """(left, right, colour) of every bar drawn on the axis."""
-    return [
-        (round(p.get_x(), 6), round(p.get_x() + p.get_width(), 6), tuple(round(c, 3) for c in p.get_facecolor()[:3]))
-        for p in ax.patches  # type: ignore[attr-defined]
-        if isinstance(p, Rectangle) and p.get_fill()
-    ]
+    """(left, right, colour) of every stated-interval bar drawn on the axis."""
+    found = []
+    for collection in ax.collections:  # type: ignore[attr-defined]
+        if collection.get_gid() != BARS_GID:
+            continue
+        colours = collection.get_facecolors()
+        for path, colour in zip(collection.get_paths(), colours, strict=True):
+            xs = path.vertices[:, 0]
+            found.append(
+                (round(float(xs.min()), 6), round(float(xs.max()), 6), tuple(round(float(c), 3) for c in colour[:3]))
+            )
+    return found
 
 
 def rgb(hex_colour: str) -> tuple[float, ...]:
@@ -150,15 +155,29 @@ def test_many_events_are_packed_into_lanes_and_few_sources_shown(root: Path) -> 
     assert fig.get_figheight() < 60
 
 
-@pytest.mark.parametrize(
-    "value", ["2016-06?/2016-08?", "2016?-06-~15", "../2016-08?", "2022-06-10/..", "2022-08", "2022-13", "x", ""]
-)
-def test_span_agrees_with_the_validators_edtf_bounds(value: str) -> None:
+EDTF_VALUES = [
+    *("2016-06?/2016-08?", "2016?-06-~15", "../2016-08?", "2016?-08/2016?-09", "2022-06-10/..", "2022-08"),
+    *("2022", "2020-02-29", "2020-01-~31", "%2020-01", "2022-08-16T13:19:00", "2019-21", "201X", "2021-02-29"),
+    *("2022-13", "2016-06/2016-05-~01", "x", ""),
+]
+
+
+def edtf_values_in(root: Path) -> set[str]:
+    columns = {"events": ("date_edtf", "date_anchor"), "claims": ("time_edtf", "time_anchor", "horizon")}
+    columns["sources"] = ("published", "page_updated")
+    return {str(r[c]) for t, cs in columns.items() for r in expected_rows(t, root) for c in cs if r[c]}
+
+
+@pytest.mark.parametrize("value", [*EDTF_VALUES, *sorted(edtf_values_in(REPO))])
+def test_span_agrees_with_the_edtf_package_and_the_validator(value: str) -> None:
+    from edtf import parse_edtf
+
     from belarus_data import edtf_dates
+    from belarus_data.export.timeline import _day
 
     s, bounds = span(value), edtf_dates.parse(value)
     assert (s is None) == (bounds is None)
     if s is not None and bounds is not None:
         assert (s.fuzzy_start, s.fuzzy_end) == (bounds.earliest, bounds.latest)
-        for strict, fuzzy in ((s.strict_start, s.fuzzy_start), (s.fuzzy_end, s.strict_end)):
-            assert strict is None or fuzzy is None or fuzzy <= strict
+        parsed = parse_edtf(value)
+        assert (s.strict_start, s.strict_end) == (_day(parsed.lower_strict()), _day(parsed.upper_strict()))

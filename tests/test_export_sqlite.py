@@ -135,3 +135,12 @@ def test_missing_extra_names_it(tmp_path: Path, root: Path, monkeypatch: pytest.
     assert "pip install 'belarus-data[sqlite]'" in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path, root: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where a directory should be")
+    result = CliRunner().invoke(main, ["export", "sqlite", str(blocker / "x.db"), "--root", str(root)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write")
+    assert "Traceback" not in result.stderr

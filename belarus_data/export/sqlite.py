@@ -19,7 +19,7 @@ from typing import Any
 
 from belarus_data._version import __version__
 from belarus_data.atomic import write_text
-from belarus_data.export.common import Step, checked_root, load_frames, no_step, require, table_records
+from belarus_data.export.common import Step, checked_root, load_frames, no_step, python_values, require
 from belarus_data.models.columns import Column
 from belarus_data.tables import TABLES, table
 
@@ -83,7 +83,14 @@ def build(db_path: Path, root: Path, step: Step = no_step) -> None:
                 not_null=sorted(spec.required),
                 column_order=spec.columns,
             )
-            db[name].insert_all(table_records(spec, frames[name]), batch_size=1000)
+            # Bulk insert in SQLite's own loop: sqlite-utils' insert_all batches by its variable
+            # limit (~37 rows of 27 columns) and takes ~4x longer on 100,000 claims.
+            frame = frames[name]
+            values = zip(*(python_values(spec, c, frame[c]) for c in spec.columns), strict=True)
+            column_list = ", ".join(f'"{c}"' for c in spec.columns)
+            marks = ", ".join("?" for _ in spec.columns)
+            with db.conn:
+                db.conn.executemany(f'INSERT INTO "{name}" ({column_list}) VALUES ({marks})', values)
         step("foreign keys and indexes")
         db.add_foreign_keys([(t.name, fk.field, fk.table, fk.reference) for t in TABLES for fk in t.foreign_keys])
         db.index_foreign_keys()

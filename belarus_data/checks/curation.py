@@ -6,23 +6,31 @@
 * every active event is supported by at least one active claim;
 * a prediction has a horizon, or its notes say why not;
 * attribution agrees with who asserts the claim and how.
+
+Each rule is evaluated on whole Arrow columns; Python touches only the rows
+that break a rule (and, for sentences, one loop per source text).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks.context import Context
 from belarus_data.tables import table
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
 
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets)
 # before white space, or at a line break. Deliberately simple and predictable:
 # contributors can see exactly where a boundary is.
 SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*(?=\s)|\n+")
+SPACES = " \t\n\r\f\v\u00a0\u2028\u2029"
 
 
 @lru_cache(maxsize=64)
@@ -42,147 +50,225 @@ def sentence_span(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _words(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", folded))
+def _mask(values: Any) -> np.ndarray:
+    """A boolean numpy mask from an Arrow boolean result (null counts as False)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(values, False), dtype=bool)
+
+
+def _rows(values: Any) -> list[int]:
+    import numpy as np
+
+    return [int(i) for i in np.flatnonzero(_mask(values))]
+
+
+def _word_form(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """How statements and quotes are compared: NFKC, lower case, each run of non-word characters one space."""
+    import pyarrow.compute as pc
+
+    folded = pc.utf8_lower(pc.utf8_normalize(column, "NFKC"))
+    # RE2's \w is ASCII-only; letters and digits of every script are words here.
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(folded, r"[^\p{L}\p{N}_]+", " "))
+
+
+def _next_non_space(text: str) -> np.ndarray:
+    """For each offset i (and len(text)), the first offset >= i holding a non-space character."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    space = np.isin(codes, np.array([ord(ch) for ch in SPACES], dtype=np.uint32))
+    positions = np.append(np.where(space, len(text), np.arange(len(text))), len(text))
+    return np.minimum.accumulate(positions[::-1])[::-1]
+
+
+def _quote_spans(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which quotes [start, end) of ``text`` run past the end of the sentence they start in."""
+    import numpy as np
+
+    boundaries = np.array(sentence_ends(text), dtype=np.int64)
+    after = np.searchsorted(boundaries, starts, side="right")
+    sentence_end = np.where(after < len(boundaries), boundaries[np.minimum(after, len(boundaries) - 1)], len(text))
+    # The quote may end with the sentence's own punctuation; any non-space beyond that is another sentence.
+    spans: np.ndarray = ends > _next_non_space(text)[np.minimum(sentence_end, len(text))]
+    return spans
 
 
 def check_quote_in_one_sentence(ctx: Context) -> None:
-    if "claims" not in ctx.tables:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "claims" not in ctx.tables or not ctx.texts:
         return
-    rows = ctx.tables["claims"].data.select(["source_id", "quote", "start", "end"]).to_pylist()
-    for index, row in enumerate(rows):
-        text = ctx.texts.get(row["source_id"] or "")
-        if text is None or not (row["start"] or "").isdigit() or not (row["end"] or "").isdigit():
-            continue
-        start, end = int(row["start"]), int(row["end"])
-        if end <= start or end > len(text) or text[start:end] != row["quote"]:
-            continue  # reported by the evidence checks
-        s_start, s_end = sentence_span(text, start)
-        # The sentence's own closing punctuation may end the quote.
-        if end > s_end and text[s_end:end].strip():
+    data = ctx.tables["claims"].data
+    whole = {name: pc.match_substring_regex(data.column(name), "^[0-9]{1,9}$") for name in ("start", "end")}
+    known = pc.is_in(data.column("source_id"), value_set=pa.array(list(ctx.texts), pa.string()))
+    rows = np.flatnonzero(_mask(pc.and_(pc.and_(whole["start"], whole["end"]), known)))
+    if len(rows) == 0:
+        return
+    subset = data.take(rows)
+    starts = np.asarray(pc.cast(subset.column("start"), pa.int64()))
+    ends = np.asarray(pc.cast(subset.column("end"), pa.int64()))
+    sources = pc.dictionary_encode(subset.column("source_id")).combine_chunks()
+    source_of_row = np.asarray(sources.indices)
+    for code, source_id in enumerate(sources.dictionary.to_pylist()):
+        text = ctx.texts[source_id]
+        members = np.flatnonzero(source_of_row == code)
+        s, e = starts[members], ends[members]
+        checkable = (s < e) & (e <= len(text))  # other offsets are the evidence checks' to report
+        members = members[checkable]
+        for member in members[_quote_spans(text, s[checkable], e[checkable])].tolist():
             ctx.add(
                 table("claims"),
-                index,
+                int(rows[member]),
                 "quote",
                 "quote-spans-sentences",
-                f"the quote runs past the end of its sentence (sentence {s_start}–{s_end})",
+                "the quote runs past the end of its sentence",
                 "cut the quote to one sentence; make one claim per sentence",
             )
 
 
 def check_statement_paraphrases(ctx: Context) -> None:
+    import numpy as np
+    import pyarrow.compute as pc
+
     if "claims" not in ctx.tables:
         return
-    rows = ctx.tables["claims"].data.select(["statement", "quote"]).to_pylist()
-    for index, row in enumerate(rows):
-        if not row["statement"] or not row["quote"]:
-            continue
-        statement, quote = _words(row["statement"]), _words(row["quote"])
-        if statement == quote or (len(statement) >= 20 and statement in quote):
-            ctx.add(
-                table("claims"),
-                index,
-                "statement",
-                "statement-copies-quote",
-                "copies the evidence quote instead of paraphrasing it",
-                "say what the source asserts in your own words; the quote is kept verbatim in its own column",
-            )
+    data = ctx.tables["claims"].data
+    statement, quote = _word_form(data.column("statement")), _word_form(data.column("quote"))
+    copies = set(_rows(pc.and_(pc.equal(statement, quote), pc.greater(pc.utf8_length(statement), 0))))
+    # Containment needs a per-row pattern: compare in Python only statements short enough to fit.
+    length = pc.utf8_length(statement)
+    fits = pc.and_(pc.greater_equal(length, 20), pc.less(length, pc.utf8_length(quote)))
+    candidates = np.flatnonzero(_mask(fits))
+    if len(candidates):
+        pairs = zip(statement.take(candidates).to_pylist(), quote.take(candidates).to_pylist(), strict=True)
+        copies |= {int(row) for row, (st, qu) in zip(candidates.tolist(), pairs, strict=True) if st in qu}
+    for row in sorted(copies):
+        ctx.add(
+            table("claims"),
+            row,
+            "statement",
+            "statement-copies-quote",
+            "copies the evidence quote instead of paraphrasing it",
+            "say what the source asserts in your own words; the quote is kept verbatim in its own column",
+        )
 
 
 def check_events_linked_and_supported(ctx: Context) -> None:
+    import pyarrow.compute as pc
+
     if "claims" not in ctx.tables:
         return
-    claims = ctx.tables["claims"].data.select(["claim_type", "event_id", "time_edtf", "record_status"]).to_pylist()
-    supported: set[str] = set()
-    for index, claim in enumerate(claims):
-        if claim["record_status"] != "active":
-            continue
-        if claim["event_id"]:
-            supported.add(claim["event_id"])
-        elif claim["claim_type"] == "report" and claim["time_edtf"]:
-            ctx.add(
-                table("claims"),
-                index,
-                "event_id",
-                "report-without-event",
-                "a dated report claim does not link to the event it reports",
-                "link it with event_id (add the event to records/events.csv if it is new)",
-            )
+    claims = ctx.tables["claims"].data
+    active = pc.equal(claims.column("record_status"), "active")
+    unlinked_report = pc.and_(
+        pc.and_(active, pc.equal(claims.column("claim_type"), "report")),
+        pc.and_(pc.is_valid(claims.column("time_edtf")), pc.is_null(claims.column("event_id"))),
+    )
+    for row in _rows(unlinked_report):
+        ctx.add(
+            table("claims"),
+            row,
+            "event_id",
+            "report-without-event",
+            "a dated report claim does not link to the event it reports",
+            "link it with event_id (add the event to records/events.csv if it is new)",
+        )
     if "events" not in ctx.tables:
         return
-    events = ctx.tables["events"].data.select(["id", "record_status"]).to_pylist()
-    for index, event in enumerate(events):
-        if event["record_status"] == "active" and event["id"] and event["id"] not in supported:
-            ctx.add(
-                table("events"),
-                index,
-                "id",
-                "event-unsupported",
-                "no active claim reports this event",
-                "link the claims that report it through their event_id, or retract the event",
-            )
+    supported = pc.unique(pc.filter(claims.column("event_id"), _mask(active)).drop_null())
+    events = ctx.tables["events"].data
+    unsupported = pc.and_(
+        pc.equal(events.column("record_status"), "active"),
+        pc.invert(pc.is_in(events.column("id"), value_set=supported)),
+    )
+    for row in _rows(pc.and_(unsupported, pc.is_valid(events.column("id")))):
+        ctx.add(
+            table("events"),
+            row,
+            "id",
+            "event-unsupported",
+            "no active claim reports this event",
+            "link the claims that report it through their event_id, or retract the event",
+        )
 
 
 def check_prediction_horizon(ctx: Context) -> None:
+    import pyarrow.compute as pc
+
     if "claims" not in ctx.tables:
         return
-    rows = ctx.tables["claims"].data.select(["claim_type", "modality", "horizon", "notes"]).to_pylist()
-    for index, row in enumerate(rows):
-        if (
-            (row["claim_type"] == "prediction" or row["modality"] == "predicted")
-            and not row["horizon"]
-            and not row["notes"]
-        ):
-            ctx.add(
-                table("claims"),
-                index,
-                "horizon",
-                "prediction-horizon",
-                "a prediction has no horizon and no note saying why",
-                "give the horizon as EDTF (e.g. 2022-08/2022-09), or say in notes why the text gives none",
-            )
+    claims = ctx.tables["claims"].data
+    predicts = pc.or_(
+        pc.equal(claims.column("claim_type"), "prediction"), pc.equal(claims.column("modality"), "predicted")
+    )
+    bare = pc.and_(pc.is_null(claims.column("horizon")), pc.is_null(claims.column("notes")))
+    for row in _rows(pc.and_(predicts, bare)):
+        ctx.add(
+            table("claims"),
+            row,
+            "horizon",
+            "prediction-horizon",
+            "a prediction has no horizon and no note saying why",
+            "give the horizon as EDTF (e.g. 2022-08/2022-09), or say in notes why the text gives none",
+        )
 
 
 def check_attribution(ctx: Context) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
-    outlets = {
-        row["id"]: row["outlet_actor_id"]
-        for row in ctx.tables["sources"].data.select(["id", "outlet_actor_id"]).to_pylist()
-        if row["outlet_actor_id"]
-    }
-    rows = ctx.tables["claims"].data.select(["source_id", "asserted_by", "attribution", "modality"]).to_pylist()
-    for index, row in enumerate(rows):
-        outlet = outlets.get(row["source_id"] or "")
-        own_voice = outlet is not None and row["asserted_by"] == outlet
-        if row["attribution"] == "author" and outlet is not None and not own_voice:
-            ctx.add(
-                table("claims"),
-                index,
-                "asserted_by",
-                "attribution-mismatch",
-                f"attribution is author but asserted_by is not the source's outlet ({outlet})",
-                f"set asserted_by to {outlet}, or attribution to cited/unnamed",
-            )
-        elif row["attribution"] in ("cited", "unnamed") and own_voice:
-            ctx.add(
-                table("claims"),
-                index,
-                "asserted_by",
-                "attribution-mismatch",
-                "a cited claim is asserted_by the outlet itself",
-                "set asserted_by to the actor the source cites",
-            )
-        if row["modality"] == "reported" and row["attribution"] == "author":
-            ctx.add(
-                table("claims"),
-                index,
-                "modality",
-                "attribution-mismatch",
-                "modality reported is for claims relayed from others, but attribution is author",
-                "use attribution cited/unnamed, or another modality",
-            )
+    claims, sources = ctx.tables["claims"].data, ctx.tables["sources"].data
+    # The outlet of each claim's source (null when the source is unknown or names no outlet actor).
+    if sources.num_rows:
+        position = pc.index_in(claims.column("source_id"), value_set=sources.column("id").combine_chunks())
+        outlet = pc.take(sources.column("outlet_actor_id"), pc.fill_null(position, 0))
+        outlet = pc.if_else(pc.is_null(position), pa.scalar(None, pa.string()), outlet)
+    else:
+        outlet = pa.nulls(claims.num_rows, pa.string())
+    own_voice = pc.fill_null(pc.equal(claims.column("asserted_by"), outlet), False)
+    attribution = claims.column("attribution")
+    author = pc.equal(attribution, "author")
+    not_outlet = _rows(pc.and_(pc.and_(author, pc.is_valid(outlet)), pc.invert(own_voice)))
+    expected_outlets = pc.take(outlet, pa.array(not_outlet, pa.int64())).to_pylist()
+    for row, expected in zip(not_outlet, expected_outlets, strict=True):
+        ctx.add(
+            table("claims"),
+            row,
+            "asserted_by",
+            "attribution-mismatch",
+            f"attribution is author but asserted_by is not the source's outlet ({expected})",
+            f"set asserted_by to {expected}, or attribution to cited/unnamed",
+        )
+    for row in _rows(pc.and_(pc.is_in(attribution, value_set=_strings(["cited", "unnamed"])), own_voice)):
+        ctx.add(
+            table("claims"),
+            row,
+            "asserted_by",
+            "attribution-mismatch",
+            "a cited claim is asserted_by the outlet itself",
+            "set asserted_by to the actor the source cites",
+        )
+    for row in _rows(pc.and_(pc.equal(claims.column("modality"), "reported"), author)):
+        ctx.add(
+            table("claims"),
+            row,
+            "modality",
+            "attribution-mismatch",
+            "modality reported is for claims relayed from others, but attribution is author",
+            "use attribution cited/unnamed, or another modality",
+        )
+
+
+def _strings(values: list[str]) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())
 
 
 CHECKS: tuple[Callable[[Context], None], ...] = (

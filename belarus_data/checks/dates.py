@@ -1,66 +1,114 @@
-"""Dates against their sources: nothing reported as past may begin after the source could have been written."""
+"""Dates against their sources: nothing reported as past may begin after the source could have been written.
+
+Dates are parsed once per distinct EDTF value and compared as day numbers on
+whole columns; Python sees only the rows that break the rule.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from belarus_data import edtf_dates
 from belarus_data.checks.context import Context
 from belarus_data.tables import table
 
-PAST_EVENT_STATUSES = {"occurred", "reported", "alleged", "denied"}
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+PAST_EVENT_STATUSES = ["occurred", "reported", "alleged", "denied"]
+NO_DAY = -(2**62)  # a date bound that is unknown or open compares as "no constraint"
 
 
-def _latest_publication(ctx: Context) -> dict[str, tuple[str, object]]:
-    """Source id -> (published EDTF, latest day it allows), for sources with a bounded date."""
-    latest: dict[str, tuple[str, object]] = {}
-    if "sources" not in ctx.tables:
-        return latest
-    for source_id, published in zip(ctx.values("sources", "id"), ctx.values("sources", "published"), strict=True):
-        bounds = edtf_dates.parse(published) if published else None
-        if source_id and bounds is not None and bounds.latest is not None:
-            latest[source_id] = (published or "", bounds.latest)
-    return latest
+def _day_numbers(column: pa.ChunkedArray, bound: str) -> np.ndarray:
+    """Per row: the earliest/latest day (proleptic ordinal) its EDTF value allows; NO_DAY if none."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(column.drop_null())
+    days = []
+    for value in distinct.to_pylist():
+        bounds = edtf_dates.parse(value)
+        day = getattr(bounds, bound, None) if bounds is not None else None
+        days.append(day.toordinal() if day is not None else NO_DAY)
+    if not days:
+        return np.full(len(column), NO_DAY, dtype=np.int64)
+    position = pc.index_in(column, value_set=distinct)
+    lookup = np.array(days, dtype=np.int64)
+    index = np.asarray(pc.fill_null(position, -1), dtype=np.int64)
+    result: np.ndarray = np.where(index >= 0, lookup[np.maximum(index, 0)], NO_DAY)
+    return result
+
+
+def _per_row_of(ids: pa.ChunkedArray, keys: pa.ChunkedArray, values: np.ndarray) -> np.ndarray:
+    """``values`` (aligned with ``keys``) looked up for each of ``ids``; NO_DAY where the id is unknown."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if len(values) == 0:
+        return np.full(len(ids), NO_DAY, dtype=np.int64)
+    index = np.asarray(pc.fill_null(pc.index_in(ids, value_set=keys.combine_chunks()), -1), dtype=np.int64)
+    result: np.ndarray = np.where(index >= 0, values[np.maximum(index, 0)], NO_DAY)
+    return result
 
 
 def check_past_dates(ctx: Context) -> None:
     """A past event (and a report claim's time) must not start after its source's latest possible publication."""
-    if "claims" not in ctx.tables:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
-    latest = _latest_publication(ctx)
-    claims = ctx.tables["claims"].data.select(["source_id", "event_id", "claim_type", "time_edtf"]).to_pylist()
-    sources_of_event: dict[str, set[str]] = {}
-    for index, claim in enumerate(claims):
-        source = claim["source_id"]
-        if claim["event_id"]:
-            sources_of_event.setdefault(claim["event_id"], set()).add(source)
-        if source not in latest or claim["claim_type"] != "report" or not claim["time_edtf"]:
-            continue
-        bounds = edtf_dates.parse(claim["time_edtf"])
-        published, last_day = latest[source]
-        if bounds is not None and bounds.earliest is not None and bounds.earliest > last_day:  # type: ignore[operator]
-            ctx.add(
-                table("claims"),
-                index,
-                "time_edtf",
-                "date-after-source",
-                f"{claim['time_edtf']!r} begins after the source's latest possible publication ({published})",
-                "a report can only describe what happened before it was written; check the date or make the claim a prediction",
-            )
+    sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
+    published_latest = _day_numbers(sources.column("published"), "latest")
+    source_latest = _per_row_of(claims.column("source_id"), sources.column("id"), published_latest)
+    claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest")
+    is_report = np.asarray(pc.fill_null(pc.equal(claims.column("claim_type"), "report"), False), dtype=bool)
+    late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
+    published = dict(zip(sources.column("id").to_pylist(), sources.column("published").to_pylist(), strict=True))
+    for row in np.flatnonzero(late).tolist():
+        claim = claims.slice(row, 1).to_pylist()[0]
+        ctx.add(
+            table("claims"),
+            row,
+            "time_edtf",
+            "date-after-source",
+            f"{claim['time_edtf']!r} begins after the source's latest possible publication ({published[claim['source_id']]})",
+            "a report can only describe what happened before it was written; check the date or make the claim a prediction",
+        )
     if "events" not in ctx.tables:
         return
-    events = ctx.tables["events"].data.select(["id", "date_edtf", "event_status"]).to_pylist()
-    for index, event in enumerate(events):
-        if event["event_status"] not in PAST_EVENT_STATUSES or not event["date_edtf"]:
-            continue
-        bounds = edtf_dates.parse(event["date_edtf"])
-        if bounds is None or bounds.earliest is None:
-            continue
-        for source in sorted(sources_of_event.get(event["id"], ())):
-            if source in latest and bounds.earliest > latest[source][1]:  # type: ignore[operator]
-                ctx.add(
-                    table("events"),
-                    index,
-                    "date_edtf",
-                    "date-after-source",
-                    f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {source} was published ({latest[source][0]})",
-                    "date the event no later than its source, or set event_status to planned/proposed",
-                )
+    events = ctx.tables["events"].data
+    # Each distinct (event, source) link made by a claim, with the source's latest publication day.
+    links = pa.table({"event_id": claims.column("event_id"), "source_id": claims.column("source_id")})
+    links = links.filter(pc.and_(pc.is_valid(links.column("event_id")), pc.is_valid(links.column("source_id"))))
+    links = (
+        links.group_by(["event_id", "source_id"])
+        .aggregate([])
+        .sort_by([("event_id", "ascending"), ("source_id", "ascending")])
+    )
+    past = np.asarray(
+        pc.fill_null(pc.is_in(events.column("event_status"), value_set=pa.array(PAST_EVENT_STATUSES)), False),
+        dtype=bool,
+    )
+    event_earliest = np.where(past, _day_numbers(events.column("date_edtf"), "earliest"), NO_DAY)
+    link_earliest = _per_row_of(links.column("event_id"), events.column("id"), event_earliest)
+    link_latest = _per_row_of(links.column("source_id"), sources.column("id"), published_latest)
+    bad = (link_earliest != NO_DAY) & (link_latest != NO_DAY) & (link_earliest > link_latest)
+    if not bad.any():
+        return
+    event_row: dict[str, int] = {}
+    for i, event_id in enumerate(events.column("id").to_pylist()):
+        event_row.setdefault(event_id, i)  # the first row with the id, as index_in finds it
+    for link in links.take(pa.array(np.flatnonzero(bad), pa.int64())).to_pylist():
+        row = event_row[link["event_id"]]
+        event = events.slice(row, 1).to_pylist()[0]
+        ctx.add(
+            table("events"),
+            row,
+            "date_edtf",
+            "date-after-source",
+            f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {link['source_id']} was published ({published[link['source_id']]})",
+            "date the event no later than its source, or set event_status to planned/proposed",
+        )

@@ -27,16 +27,31 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets)
-# before white space, or at a line break. Deliberately simple and predictable:
-# contributors can see exactly where a boundary is.
-SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*(?=\s)|\n+")
+# before white space, or at a line break. The pattern starts with a character
+# class so the scan over long texts stays fast; the white-space test is in Python.
+SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*\s*|\n\s*")
 SPACES = " \t\n\r\f\v\u00a0\u2028\u2029"
 
 
 @lru_cache(maxsize=64)
+def sentence_boundaries(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """For each sentence end in ``text``: the offset just past it, and where the next sentence starts."""
+    ends, next_starts = [], []
+    for match in SENTENCE_END.finditer(text):
+        found = match.group()
+        if found[0] == "\n":
+            ends.append(match.start())
+        elif found[-1].isspace():
+            ends.append(match.start() + len(found.rstrip()))
+        else:
+            continue  # punctuation inside a sentence (e.g. "3.5") or at the very end of the text
+        next_starts.append(match.end())
+    return tuple(ends), tuple(next_starts)
+
+
 def sentence_ends(text: str) -> tuple[int, ...]:
     """Offsets just past each sentence end in ``text``."""
-    return tuple(m.end() for m in SENTENCE_END.finditer(text))
+    return sentence_boundaries(text)[0]
 
 
 def sentence_span(text: str, offset: int) -> tuple[int, int]:
@@ -73,25 +88,16 @@ def _word_form(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(folded, r"[^\p{L}\p{N}_]+", " "))
 
 
-def _next_non_space(text: str) -> np.ndarray:
-    """For each offset i (and len(text)), the first offset >= i holding a non-space character."""
-    import numpy as np
-
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    space = np.isin(codes, np.array([ord(ch) for ch in SPACES], dtype=np.uint32))
-    positions = np.append(np.where(space, len(text), np.arange(len(text))), len(text))
-    return np.minimum.accumulate(positions[::-1])[::-1]
-
-
 def _quote_spans(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Which quotes [start, end) of ``text`` run past the end of the sentence they start in."""
     import numpy as np
 
-    boundaries = np.array(sentence_ends(text), dtype=np.int64)
-    after = np.searchsorted(boundaries, starts, side="right")
-    sentence_end = np.where(after < len(boundaries), boundaries[np.minimum(after, len(boundaries) - 1)], len(text))
-    # The quote may end with the sentence's own punctuation; any non-space beyond that is another sentence.
-    spans: np.ndarray = ends > _next_non_space(text)[np.minimum(sentence_end, len(text))]
+    sentence_end, next_start = (np.array(v, dtype=np.int64) for v in sentence_boundaries(text))
+    after = np.searchsorted(sentence_end, starts, side="right")
+    # The quote may end with its sentence's own punctuation (and trailing space); reaching into the
+    # next sentence's first character is spanning.
+    limit = np.where(after < len(next_start), next_start[np.minimum(after, len(next_start) - 1)], len(text))
+    spans: np.ndarray = ends > limit
     return spans
 
 

@@ -11,20 +11,8 @@ from pathlib import Path
 import click
 
 from belarus_data._version import __version__
+from belarus_data.commands.options import ROOT_OPTION, dataset_root
 from belarus_data.safecli import SafeGroup
-
-ROOT_OPTION = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dataset root (default: the checkout you are in, else the installed data).",
-)
-
-
-def dataset_root(root: Path | None) -> Path:
-    from belarus_data.paths import resolve_root
-
-    return resolve_root(root, prefer_checkout=True)
 
 
 @click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})

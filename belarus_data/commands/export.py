@@ -17,21 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from belarus_data.commands.options import ROOT_OPTION, dataset_root
+
 if TYPE_CHECKING:
     from belarus_data.export.common import Step
-
-ROOT_OPTION = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dataset root (default: the checkout you are in, else the installed data).",
-)
-
-
-def _root(root: Path | None) -> Path:
-    from belarus_data.paths import resolve_root
-
-    return resolve_root(root, prefer_checkout=True)
 
 
 @contextmanager
@@ -96,7 +85,7 @@ def export_sqlite(out: Path, root: Path | None, metadata: Path | None) -> None:
     """
     from belarus_data.export.sqlite import export_sqlite as run
 
-    _wrote(_run("sqlite", lambda step: run(out, _root(root), step, metadata)))
+    _wrote(_run("sqlite", lambda step: run(out, dataset_root(root), step, metadata)))
 
 
 @export.command("parquet")
@@ -106,7 +95,7 @@ def export_parquet(directory: Path, root: Path | None) -> None:
     """Write one <table>.parquet per table into DIRECTORY (Arrow types from the schema)."""
     from belarus_data.export.parquet import export_parquet as run
 
-    _wrote(_run("parquet", lambda step: run(directory, _root(root), step)))
+    _wrote(_run("parquet", lambda step: run(directory, dataset_root(root), step)))
 
 
 @export.command("json")
@@ -116,7 +105,7 @@ def export_json(directory: Path, root: Path | None) -> None:
     """Write <table>.json per table and a nested claims.jsonl into DIRECTORY, validated against the JSON Schemas."""
     from belarus_data.export.jsonout import export_json as run
 
-    _wrote(_run("json", lambda step: run(directory, _root(root), step)))
+    _wrote(_run("json", lambda step: run(directory, dataset_root(root), step)))
 
 
 @click.command()
@@ -133,7 +122,7 @@ def timeline(out: Path, root: Path | None) -> None:
         format_of(out)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="OUT") from None
-    _wrote([_run("timeline", lambda step: write_timeline(out, _root(root), step))])
+    _wrote([_run("timeline", lambda step: write_timeline(out, dataset_root(root), step))])
 
 
 @click.command()
@@ -143,7 +132,7 @@ def info(root: Path | None, as_json: bool) -> None:
     """Summarise the dataset: version, licences, rows per table, counts per type and status, sources, dates."""
     from belarus_data.export.info import dataset_info, render_info
 
-    summary = _run("info", lambda step: dataset_info(_root(root), step))
+    summary = _run("info", lambda step: dataset_info(dataset_root(root), step))
     click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else render_info(summary))
 
 

@@ -10,19 +10,7 @@ from pathlib import Path
 
 import click
 
-# Defined here rather than imported from belarus_data.cli: that module imports this one.
-ROOT_OPTION = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Dataset root (default: the checkout you are in, else the installed data).",
-)
-
-
-def dataset_root(root: Path | None) -> Path:
-    from belarus_data.paths import resolve_root
-
-    return resolve_root(root, prefer_checkout=True)
+from belarus_data.commands.options import ROOT_OPTION, dataset_root
 
 
 @click.command("fmt")

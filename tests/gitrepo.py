@@ -45,3 +45,20 @@ def make_repo(tmp_path: Path, *, attributes: str | None = None) -> Path:
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "base dataset")
     return repo
+
+
+def set_options(**fields: str) -> list[str]:
+    """``--set FIELD=VALUE`` arguments for ``belarus-data new``."""
+    return [arg for name, value in fields.items() for arg in ("--set", f"{name}={value}")]
+
+
+def claim_options(source_id: str = "src-fixture-note", **fields: str) -> list[str]:
+    """``new claim`` options for an own-voice report by the fixture's outlet; ``fields`` add or override."""
+    base = {
+        "source_id": source_id,
+        "asserted_by": "act-fixture-weekly",
+        "attribution": "author",
+        "claim_type": "report",
+        "modality": "asserted",
+    }
+    return set_options(**(base | fields))

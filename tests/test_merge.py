@@ -8,25 +8,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import REPO, line_of, set_cell
-from gitrepo import ENV, commit_all, git, make_repo
+from gitrepo import ENV, claim_options, commit_all, git, make_repo
 
 from belarus_data import validate
 from belarus_data.cli import main
 from belarus_data.formatting import format_dataset
 
 ATTRIBUTES = (REPO / ".gitattributes").read_text(encoding="utf-8")
-CLAIM = [
-    "--set",
-    "source_id=src-fixture-note",
-    "--set",
-    "asserted_by=act-fixture-weekly",
-    "--set",
-    "attribution=author",
-    "--set",
-    "claim_type=report",
-    "--set",
-    "modality=asserted",
-]
+CLAIM = claim_options()
 
 
 def new(repo: Path, *args: str) -> str:

@@ -10,26 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import read_rows
+from gitrepo import claim_options
 
 from belarus_data import validate
 from belarus_data.cli import main
 from belarus_data.scaffold import RANDOM_LENGTH, ScaffoldError, find_quote, random_id, slugify
 
 TODAY = dt.datetime.now(dt.UTC).date().isoformat()
-CLAIM_FIELDS = [
-    "--set",
-    "source_id=src-fixture-note",
-    "--set",
-    "asserted_by=act-fixture-weekly",
-    "--set",
-    "attribution=author",
-    "--set",
-    "claim_type=report",
-    "--set",
-    "modality=asserted",
-    "--set",
-    "statement=Russian planes flew from Belarus.",
-]
+CLAIM_FIELDS = claim_options(statement="Russian planes flew from Belarus.")
 
 
 def new(root: Path, *args: str) -> Result:

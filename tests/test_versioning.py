@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import line_of, read_rows, set_cell, write_rows
-from gitrepo import commit_all, git, make_repo
+from gitrepo import claim_options, commit_all, git, make_repo
 
 from belarus_data import validate
 from belarus_data.cli import main
@@ -210,18 +210,7 @@ def test_new_source_with_its_claims_is_accepted(repo: Path, tmp_path: Path) -> N
             str(repo),
             "--quote",
             "Kyiv objected at once",
-            "--set",
-            "source_id=src-minsk-to-host-more-troops",
-            "--set",
-            "asserted_by=act-fixture-weekly",
-            "--set",
-            "attribution=author",
-            "--set",
-            "claim_type=report",
-            "--set",
-            "modality=asserted",
-            "--set",
-            "statement=Ukraine protested immediately.",
+            *claim_options("src-minsk-to-host-more-troops", statement="Ukraine protested immediately."),
         ],
     )
     assert claim.exit_code == 0, claim.output

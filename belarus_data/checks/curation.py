@@ -80,10 +80,10 @@ def _rows(values: Any) -> list[int]:
 
 
 def _word_form(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """How statements and quotes are compared: NFKC, lower case, each run of non-word characters one space."""
+    """How statements and quotes are compared: lower case, each run of non-word characters one space."""
     import pyarrow.compute as pc
 
-    folded = pc.utf8_lower(pc.utf8_normalize(column, "NFKC"))
+    folded = pc.utf8_lower(column)  # text is NFC already (checked per cell)
     # RE2's \w is ASCII-only; letters and digits of every script are words here.
     return pc.utf8_trim_whitespace(pc.replace_substring_regex(folded, r"[^\p{L}\p{N}_]+", " "))
 
@@ -119,9 +119,11 @@ def check_quote_in_one_sentence(ctx: Context) -> None:
     ends = np.asarray(pc.cast(subset.column("end"), pa.int64()))
     sources = pc.dictionary_encode(subset.column("source_id")).combine_chunks()
     source_of_row = np.asarray(sources.indices)
-    for code, source_id in enumerate(sources.dictionary.to_pylist()):
-        text = ctx.texts[source_id]
-        members = np.flatnonzero(source_of_row == code)
+    # Group rows by source with one sort (not one scan of all rows per source).
+    order = np.argsort(source_of_row, kind="stable")
+    cuts = np.flatnonzero(np.diff(source_of_row[order])) + 1
+    for members in np.split(order, cuts):
+        text = ctx.texts[sources.dictionary[int(source_of_row[members[0]])].as_py()]
         s, e = starts[members], ends[members]
         checkable = (s < e) & (e <= len(text))  # other offsets are the evidence checks' to report
         members = members[checkable]
@@ -136,14 +138,22 @@ def check_quote_in_one_sentence(ctx: Context) -> None:
             )
 
 
+BATCH_ROWS = 100_000  # normalised copies of two text columns are held one batch at a time
+
+
 def check_statement_paraphrases(ctx: Context) -> None:
+    if "claims" not in ctx.tables:
+        return
+    data = ctx.tables["claims"].data.select(["statement", "quote"])
+    for first in range(0, data.num_rows, BATCH_ROWS):
+        _flag_copied_statements(ctx, data.slice(first, BATCH_ROWS), first)
+
+
+def _flag_copied_statements(ctx: Context, batch: pa.Table, first: int) -> None:
     import numpy as np
     import pyarrow.compute as pc
 
-    if "claims" not in ctx.tables:
-        return
-    data = ctx.tables["claims"].data
-    statement, quote = _word_form(data.column("statement")), _word_form(data.column("quote"))
+    statement, quote = _word_form(batch.column("statement")), _word_form(batch.column("quote"))
     copies = set(_rows(pc.and_(pc.equal(statement, quote), pc.greater(pc.utf8_length(statement), 0))))
     # Containment needs a per-row pattern: compare in Python only statements short enough to fit.
     length = pc.utf8_length(statement)
@@ -155,7 +165,7 @@ def check_statement_paraphrases(ctx: Context) -> None:
     for row in sorted(copies):
         ctx.add(
             table("claims"),
-            row,
+            first + row,
             "statement",
             "statement-copies-quote",
             "copies the evidence quote instead of paraphrasing it",

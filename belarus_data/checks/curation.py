@@ -29,8 +29,7 @@ if TYPE_CHECKING:
 # A sentence ends at . ! ? or … (optionally followed by closing quotes/brackets)
 # before white space, or at a line break. The pattern starts with a character
 # class so the scan over long texts stays fast; the white-space test is in Python.
-SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*\s*|\n\s*")
-SPACES = " \t\n\r\f\v\u00a0\u2028\u2029"
+SENTENCE_END = re.compile(r"[.!?…\n][\"'’”)\]]*\s*")
 
 
 @lru_cache(maxsize=64)
@@ -41,7 +40,9 @@ def sentence_boundaries(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         found = match.group()
         if found[0] == "\n":
             ends.append(match.start())
-        elif found[-1].isspace():
+            next_starts.append(match.start() + len(found) - len(found.lstrip()))
+            continue
+        if found[-1].isspace():
             ends.append(match.start() + len(found.rstrip()))
         else:
             continue  # punctuation inside a sentence (e.g. "3.5") or at the very end of the text

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from belarus_data.checks.arrays import strings
 from belarus_data.checks.context import Context
 from belarus_data.models import columns as c
 from belarus_data.tables import TABLES, Table
@@ -151,7 +152,7 @@ def column_flags(column: pa.ChunkedArray, rule: c.Column, required: bool) -> np.
             flags |= present & _bool(pc.fill_null(pc.greater(numbers, rule.maximum), False))
         return flags
     if rule.kind == "boolean":
-        flags |= present & _bool(pc.invert(pc.is_in(column, value_set=_arr(["true", "false"]))))
+        flags |= present & _bool(pc.invert(pc.is_in(column, value_set=strings(["true", "false"]))))
         return flags
     if rule.kind == "date":
         shape = _bool(pc.invert(pc.match_substring_regex(column, c.DATE_RE.pattern)))
@@ -162,19 +163,13 @@ def column_flags(column: pa.ChunkedArray, rule: c.Column, required: bool) -> np.
     if rule.free_text:
         flags |= present & _free_text_flags(column)
     if rule.vocab and not rule.multi:
-        flags |= present & _bool(pc.invert(pc.is_in(column, value_set=_arr(rule.codes))))
+        flags |= present & _bool(pc.invert(pc.is_in(column, value_set=strings(rule.codes))))
     elif rule.pattern or rule.vocab:
         regex = c.json_schema_for(rule)["pattern"]
         flags |= present & _bool(pc.invert(pc.match_substring_regex(column, regex)))
     if rule.edtf or rule.country or rule.language:
         flags |= present & _bad_unique_values(column, _item_ok(rule))
     return flags
-
-
-def _arr(values: list[str]) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.array(values, pa.string())
 
 
 # Vectorised mirrors of the model validators: each returns rows that may break them.
@@ -226,7 +221,7 @@ def _claim_flags(t: pa.Table) -> np.ndarray:
     flags |= prediction & ~valid["resolution"]
     flags |= ~prediction & (valid["resolution"] | valid["horizon"])
     resolved = _bool(
-        pc.fill_null(pc.is_in(t.column("resolution"), value_set=_arr(["came_true", "did_not", "partly"])), False)
+        pc.fill_null(pc.is_in(t.column("resolution"), value_set=strings(["came_true", "did_not", "partly"])), False)
     )
     flags |= resolved & ~valid["resolution_note"]
     return flags

@@ -40,8 +40,8 @@ class Context:
         return self.column(table, name).to_pylist()  # type: ignore[no-any-return]
 
     def active_mask(self, table: str) -> np.ndarray:
-        import numpy as np
         import pyarrow.compute as pc
 
-        status = self.column(table, "record_status")
-        return np.asarray(pc.fill_null(pc.equal(status, "active"), False))
+        from belarus_data.checks.arrays import mask
+
+        return mask(pc.equal(self.column(table, "record_status"), "active"))

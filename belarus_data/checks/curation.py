@@ -19,6 +19,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from belarus_data.checks.arrays import mask, strings
 from belarus_data.checks.context import Context
 from belarus_data.tables import table
 
@@ -66,18 +67,10 @@ def sentence_span(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def _mask(values: Any) -> np.ndarray:
-    """A boolean numpy mask from an Arrow boolean result (null counts as False)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    return np.asarray(pc.fill_null(values, False), dtype=bool)
-
-
 def _rows(values: Any) -> list[int]:
     import numpy as np
 
-    return [int(i) for i in np.flatnonzero(_mask(values))]
+    return [int(i) for i in np.flatnonzero(mask(values))]
 
 
 def _word_form(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -112,7 +105,7 @@ def check_quote_in_one_sentence(ctx: Context) -> None:
     data = ctx.tables["claims"].data
     whole = {name: pc.match_substring_regex(data.column(name), "^[0-9]{1,9}$") for name in ("start", "end")}
     known = pc.is_in(data.column("source_id"), value_set=pa.array(list(ctx.texts), pa.string()))
-    rows = np.flatnonzero(_mask(pc.and_(pc.and_(whole["start"], whole["end"]), known)))
+    rows = np.flatnonzero(mask(pc.and_(pc.and_(whole["start"], whole["end"]), known)))
     if len(rows) == 0:
         return
     subset = data.take(rows)
@@ -159,7 +152,7 @@ def _flag_copied_statements(ctx: Context, batch: pa.Table, first: int) -> None:
     # Containment needs a per-row pattern: compare in Python only statements short enough to fit.
     length = pc.utf8_length(statement)
     fits = pc.and_(pc.greater_equal(length, 20), pc.less(length, pc.utf8_length(quote)))
-    candidates = np.flatnonzero(_mask(fits))
+    candidates = np.flatnonzero(mask(fits))
     if len(candidates):
         pairs = zip(statement.take(candidates).to_pylist(), quote.take(candidates).to_pylist(), strict=True)
         copies |= {int(row) for row, (st, qu) in zip(candidates.tolist(), pairs, strict=True) if st in qu}
@@ -196,7 +189,7 @@ def check_events_linked_and_supported(ctx: Context) -> None:
         )
     if "events" not in ctx.tables:
         return
-    supported = pc.unique(pc.filter(claims.column("event_id"), _mask(active)).drop_null())
+    supported = pc.unique(pc.filter(claims.column("event_id"), mask(active)).drop_null())
     events = ctx.tables["events"].data
     unsupported = pc.and_(
         pc.equal(events.column("record_status"), "active"),
@@ -262,7 +255,7 @@ def check_attribution(ctx: Context) -> None:
             f"attribution is author but asserted_by is not the source's outlet ({expected})",
             f"set asserted_by to {expected}, or attribution to cited/unnamed",
         )
-    for row in _rows(pc.and_(pc.is_in(attribution, value_set=_strings(["cited", "unnamed"])), own_voice)):
+    for row in _rows(pc.and_(pc.is_in(attribution, value_set=strings(["cited", "unnamed"])), own_voice)):
         ctx.add(
             table("claims"),
             row,
@@ -280,12 +273,6 @@ def check_attribution(ctx: Context) -> None:
             "modality reported is for claims relayed from others, but attribution is author",
             "use attribution cited/unnamed, or another modality",
         )
-
-
-def _strings(values: list[str]) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.array(values, pa.string())
 
 
 CHECKS: tuple[Callable[[Context], None], ...] = (

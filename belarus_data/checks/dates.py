@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from belarus_data import edtf_dates
+from belarus_data.checks.arrays import mask, strings
 from belarus_data.checks.context import Context
 from belarus_data.tables import table
 
@@ -64,7 +65,7 @@ def check_past_dates(ctx: Context) -> None:
     published_latest = _day_numbers(sources.column("published"), "latest")
     source_latest = _per_row_of(claims.column("source_id"), sources.column("id"), published_latest)
     claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest")
-    is_report = np.asarray(pc.fill_null(pc.equal(claims.column("claim_type"), "report"), False), dtype=bool)
+    is_report = mask(pc.equal(claims.column("claim_type"), "report"))
     late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
     published = dict(zip(sources.column("id").to_pylist(), sources.column("published").to_pylist(), strict=True))
     for row in np.flatnonzero(late).tolist():
@@ -88,10 +89,7 @@ def check_past_dates(ctx: Context) -> None:
         .aggregate([])
         .sort_by([("event_id", "ascending"), ("source_id", "ascending")])
     )
-    past = np.asarray(
-        pc.fill_null(pc.is_in(events.column("event_status"), value_set=pa.array(PAST_EVENT_STATUSES)), False),
-        dtype=bool,
-    )
+    past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
     event_earliest = np.where(past, _day_numbers(events.column("date_edtf"), "earliest"), NO_DAY)
     link_earliest = _per_row_of(links.column("event_id"), events.column("id"), event_earliest)
     link_latest = _per_row_of(links.column("source_id"), sources.column("id"), published_latest)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from belarus_data.checks.arrays import strings
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import nearest
 from belarus_data.tables import TABLES, Table
@@ -105,7 +104,7 @@ def check_withdrawn_references(ctx: Context) -> None:
     for table in TABLES:
         if table.name in ctx.tables and table.primary_key == ("id",):
             data = ctx.tables[table.name].data
-            gone = pc.fill_null(pc.is_in(data.column("record_status"), value_set=_strings(list(_WITHDRAWN))), False)
+            gone = pc.fill_null(pc.is_in(data.column("record_status"), value_set=strings(list(_WITHDRAWN))), False)
             # Withdrawn records are few: only they are turned into Python values.
             ids = pc.filter(data.column("id"), gone).to_pylist()
             statuses = pc.filter(data.column("record_status"), gone).to_pylist()
@@ -121,7 +120,7 @@ def check_withdrawn_references(ctx: Context) -> None:
             if active is None:
                 active = ctx.active_mask(table.name)
             column = ctx.column(table.name, fk.field)
-            hits = pc.fill_null(pc.is_in(column, value_set=_strings(list(gone_ids))), False).to_numpy(
+            hits = pc.fill_null(pc.is_in(column, value_set=strings(list(gone_ids))), False).to_numpy(
                 zero_copy_only=False
             )
             for index in np.flatnonzero(hits & active).tolist():
@@ -134,12 +133,6 @@ def check_withdrawn_references(ctx: Context) -> None:
                     f"points at {value!r}, which is {gone_ids[value]}",
                     "point at the record that superseded it, or withdraw this record too",
                 )
-
-
-def _strings(values: list[str]) -> Any:
-    import pyarrow as pa
-
-    return pa.array(values, pa.string())
 
 
 _WITHDRAWN = ("retracted", "superseded")

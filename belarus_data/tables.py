@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from belarus_data.models import columns as c
 from belarus_data.models import records as m
@@ -57,9 +56,6 @@ class Table:
 
     def description_of(self, column: str) -> str:
         return self.model.model_fields[column].description or ""
-
-    def key_of(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row.get(k) for k in self.primary_key)
 
 
 TABLES: tuple[Table, ...] = (

@@ -24,7 +24,8 @@ class DateBounds:
     latest: dt.date | None
 
 
-def _to_date(value: object) -> dt.date | None:
+def to_date(value: object) -> dt.date | None:
+    """A day from the ``edtf`` package's bound (a struct_time; an infinite float is an open end)."""
     if isinstance(value, time.struct_time):
         return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
     if isinstance(value, float) and math.isinf(value):
@@ -51,6 +52,24 @@ def parse(value: str) -> DateBounds | None:
     try:
         parsed = parse_edtf(value)
         # Fuzzy bounds widen for '~' and '?' qualifiers: the honest range.
-        return DateBounds(_to_date(parsed.lower_fuzzy()), _to_date(parsed.upper_fuzzy()))
+        return DateBounds(to_date(parsed.lower_fuzzy()), to_date(parsed.upper_fuzzy()))
     except (EDTFParseException, TypeError, ValueError, OverflowError, AttributeError, IndexError):
         return None
+
+
+@lru_cache(maxsize=65536)
+def stated(value: str) -> DateBounds | None:
+    """The bounds as written, without the widening of '?', '~' and '%'; None if not valid EDTF.
+
+    >>> stated("2016?-06-~15")
+    DateBounds(earliest=datetime.date(2016, 6, 15), latest=datetime.date(2016, 6, 15))
+    """
+    if parse(value) is None:
+        return None
+    known = edtf_fast.stated_bounds(value)
+    if known is not None:
+        return DateBounds(*known)
+    from edtf import parse_edtf
+
+    parsed = parse_edtf(value)
+    return DateBounds(to_date(parsed.lower_strict()), to_date(parsed.upper_strict()))

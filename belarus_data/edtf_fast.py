@@ -143,3 +143,42 @@ def bounds(value: str) -> Bounds | None:
     if match:
         return _strict(*match.groups()[:3])
     return UNKNOWN
+
+
+_PLAIN_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T\d{2}:\d{2}:\d{2}Z?)?)?)?")
+_NO_QUALIFIERS = str.maketrans("", "", "?~%")
+
+
+def _plain_bounds(text: str) -> Span | None:
+    """First and last day of a plain date 'YYYY', 'YYYY-MM', 'YYYY-MM-DD[Thh:mm:ss]'; None otherwise."""
+    match = _PLAIN_DATE.fullmatch(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if day is None:
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day), dt.date(year, month, day)
+    except ValueError:  # month 21 is a season, not a month: the full parser decides
+        return None
+
+
+def stated_bounds(value: str) -> Bounds | None:
+    """Strict bounds (as written; qualifiers do not widen them) of a value already known to be
+    valid EDTF, for the common shapes; :data:`UNKNOWN` if unsure. '..' is an open end (None).
+
+    >>> stated_bounds("2016-06?/2016-08?")
+    (datetime.date(2016, 6, 1), datetime.date(2016, 8, 31))
+    """
+    plain = value.translate(_NO_QUALIFIERS)
+    if "/" not in plain:
+        return _plain_bounds(plain) or UNKNOWN
+    first, _, second = plain.partition("/")
+    start = None if first == ".." else _plain_bounds(first)
+    end = None if second == ".." else _plain_bounds(second)
+    if (start is None and first != "..") or (end is None and second != ".."):
+        return UNKNOWN
+    return (start[0] if start else None), (end[1] if end else None)

@@ -17,7 +17,7 @@ def library_bounds(value: str) -> tuple[dt.date | None, dt.date | None] | None:
         parsed = parse_edtf(value)
     except EDTFParseException:
         return None
-    return edtf_dates._to_date(parsed.lower_fuzzy()), edtf_dates._to_date(parsed.upper_fuzzy())
+    return edtf_dates.to_date(parsed.lower_fuzzy()), edtf_dates.to_date(parsed.upper_fuzzy())
 
 
 # Month ends, leap days and year ends are where padding by months and days can go wrong.

@@ -173,11 +173,13 @@ def test_span_agrees_with_the_edtf_package_and_the_validator(value: str) -> None
     from edtf import parse_edtf
 
     from belarus_data import edtf_dates
-    from belarus_data.export.timeline import _day
 
     s, bounds = span(value), edtf_dates.parse(value)
     assert (s is None) == (bounds is None)
     if s is not None and bounds is not None:
         assert (s.fuzzy_start, s.fuzzy_end) == (bounds.earliest, bounds.latest)
         parsed = parse_edtf(value)
-        assert (s.strict_start, s.strict_end) == (_day(parsed.lower_strict()), _day(parsed.upper_strict()))
+        assert (s.strict_start, s.strict_end) == (
+            edtf_dates.to_date(parsed.lower_strict()),
+            edtf_dates.to_date(parsed.upper_strict()),
+        )

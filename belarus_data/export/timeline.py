@@ -12,14 +12,10 @@ self-contained file (the SVG inline, plus tables of the events and claims).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import html
 import io
-import math
 import os
-import re
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,60 +73,12 @@ class Span:
     fuzzy_end: dt.date | None
 
 
-def _day(value: object) -> dt.date | None:
-    if isinstance(value, time.struct_time):
-        return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
-    if isinstance(value, float) and math.isinf(value):
-        return None
-    return None
-
-
-_PLAIN_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T\d{2}:\d{2}:\d{2}Z?)?)?)?")
-
-
-def _plain_bounds(text: str) -> tuple[dt.date, dt.date] | None:
-    """First and last day of a plain date 'YYYY', 'YYYY-MM', 'YYYY-MM-DD[Thh:mm:ss]'; None otherwise."""
-    match = _PLAIN_DATE.fullmatch(text)
-    if not match:
-        return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    try:
-        if month is None:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if day is None:
-            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day), dt.date(year, month, day)
-    except ValueError:  # month 21 is a season, not a month: the full parser decides
-        return None
-
-
-def _strict_fast(value: str) -> tuple[dt.date | None, dt.date | None] | None:
-    """Strict bounds of a value already known to be valid EDTF, for the common shapes; None if unsure.
-
-    Qualifiers (?, ~, %) do not move strict bounds, so they are dropped; '..' is an open end.
-    """
-    plain = value.translate(_NO_QUALIFIERS)
-    if "/" not in plain:
-        found = _plain_bounds(plain)
-        return found if found else None
-    first, _, second = plain.partition("/")
-    start = None if first == ".." else _plain_bounds(first)
-    end = None if second == ".." else _plain_bounds(second)
-    if (start is None and first != "..") or (end is None and second != ".."):
-        return None
-    return (start[0] if start else None), (end[1] if end else None)
-
-
-_NO_QUALIFIERS = str.maketrans("", "", "?~%")
-
-
 @lru_cache(maxsize=65536)
 def span(value: str | None) -> Span | None:
     """The strict and fuzzy bounds of an EDTF value; None for an empty or invalid one.
 
     The fuzzy bounds and validity are :func:`belarus_data.edtf_dates.parse`'s (so they
-    agree with ``validate``); the strict ones are computed directly for the common
+    agree with ``validate``); the strict ones are :func:`belarus_data.edtf_dates.stated`'s, computed directly for the common
     shapes and asked of the ``edtf`` package otherwise (its parser takes 20-60 ms a value).
 
     >>> span("2016-06?/2016-08?").strict_start, span("2016-06?/2016-08?").strict_end
@@ -139,15 +87,10 @@ def span(value: str | None) -> Span | None:
     from belarus_data import edtf_dates
 
     bounds = edtf_dates.parse(value) if value else None
-    if bounds is None or value is None:
+    strict = edtf_dates.stated(value) if value else None
+    if bounds is None or strict is None:
         return None
-    strict = _strict_fast(value)
-    if strict is None:
-        from edtf import parse_edtf
-
-        parsed = parse_edtf(value)
-        strict = _day(parsed.lower_strict()), _day(parsed.upper_strict())
-    return Span(strict[0], strict[1], bounds.earliest, bounds.latest)
+    return Span(strict.earliest, strict.latest, bounds.earliest, bounds.latest)
 
 
 def type_colours() -> dict[str, str]:

@@ -32,6 +32,15 @@ class SafeGroup(click.Group):
     (3, False)
     """
 
+    #: True when the arguments came from ``sys.argv``: the command is the whole process and exits after it
+    #: (not a test runner or a driver calling ``main([...])``), so process-wide shortcuts are safe.
+    whole_process = False
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        given = args[0] if args else kwargs.get("args")
+        self.whole_process = given is None
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+    from belarus_data.sourcetexts import SourceTexts
+
 Engine = Literal["fast", "rows"]
 
 
@@ -23,7 +25,8 @@ class Context:
     tables: dict[str, ParsedTable]  # only tables whose rows could be read
     problems: list[Problem] = field(default_factory=list)
     engine: Engine = "fast"
-    texts: dict[str, str] = field(default_factory=dict)  # source id -> verified text
+    texts: SourceTexts | None = None  # the readable UTF-8 source texts, by source id
+    quotes_verified: np.ndarray | None = None  # claims whose quote is exactly at its offsets in its text
 
     def add(
         self, table: Table | ParsedTable, index: int | None, column: str | None, code: str, message: str, hint: str = ""

@@ -6,19 +6,22 @@ checked before any file is opened, and links are refused.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from belarus_data import sourcetexts
+from belarus_data.checks.arrays import mask, strings
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import TEXT_PATH
 from belarus_data.paths import UnsafePath, inside
+from belarus_data.sourcetexts import SourceTexts, TextFile
 from belarus_data.tables import table
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -35,11 +38,11 @@ def _texts_dir(ctx: Context) -> Path | None:
     return path if path.is_dir() else None
 
 
-def _read_plain(texts: Path, relative: str) -> bytes | None:
-    """The bytes of a well-formed text_path that names a regular file (not a link) of allowed size.
+def _plain_file(texts: Path, relative: str) -> TextFile | None:
+    """A well-formed text_path naming a regular file (not a link) of allowed size, with one lstat.
 
-    One lstat per file instead of resolving every path; anything else returns None
-    and goes through the full checks in :func:`_read_text`, which word the problem.
+    Anything else returns None and goes through the full checks in
+    :func:`_checked_file`, which word the problem.
     """
     if not PLAIN_TEXT_PATH.fullmatch(relative):
         return None
@@ -50,10 +53,10 @@ def _read_plain(texts: Path, relative: str) -> bytes | None:
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
         return None
-    return path.read_bytes()
+    return TextFile("", path, info.st_size)
 
 
-def _read_text(ctx: Context, index: int, relative: str) -> bytes | None:
+def _checked_file(ctx: Context, index: int, relative: str) -> TextFile | None:
     sources = table("sources")
     records = ctx.root / "records"
     try:
@@ -61,7 +64,8 @@ def _read_text(ctx: Context, index: int, relative: str) -> bytes | None:
     except UnsafePath as err:
         ctx.add(sources, index, "text_path", "text-path-unsafe", str(err), "store the text as records/texts/<name>.txt")
         return None
-    if not path.resolve().is_relative_to((records / "texts").resolve()):
+    resolved = path.resolve()
+    if not resolved.is_relative_to((records / "texts").resolve()):
         ctx.add(
             sources,
             index,
@@ -71,7 +75,7 @@ def _read_text(ctx: Context, index: int, relative: str) -> bytes | None:
             "store the text as records/texts/<name>.txt",
         )
         return None
-    if not path.is_file():
+    if not resolved.is_file():
         ctx.add(
             sources,
             index,
@@ -81,7 +85,8 @@ def _read_text(ctx: Context, index: int, relative: str) -> bytes | None:
             "add the source text file, exactly as received",
         )
         return None
-    if path.stat().st_size > MAX_TEXT_BYTES:
+    size = resolved.stat().st_size
+    if size > MAX_TEXT_BYTES:
         ctx.add(
             sources,
             index,
@@ -91,36 +96,50 @@ def _read_text(ctx: Context, index: int, relative: str) -> bytes | None:
             "split the document",
         )
         return None
-    return path.read_bytes()
+    return TextFile("", resolved, size)
 
 
 def check_source_texts(ctx: Context) -> None:
+    """Each source's text exists inside records/texts/, is UTF-8, and has the recorded SHA-256 and length."""
     if "sources" not in ctx.tables:
         return
     sources = table("sources")
     rows = ctx.tables["sources"].data.select(["id", "text_path", "text_sha256", "text_length"]).to_pylist()
     texts = _texts_dir(ctx)
+    files: list[TextFile] = []
+    row_of_file: list[int] = []
     for index, row in enumerate(rows):
         if not row["id"] or not row["text_path"]:
             continue
-        data = _read_plain(texts, row["text_path"]) if texts is not None else None
-        if data is None:
-            data = _read_text(ctx, index, row["text_path"])
-        if data is None:
+        found = _plain_file(texts, row["text_path"]) if texts is not None else None
+        if found is None:
+            found = _checked_file(ctx, index, row["text_path"])
+        if found is not None:
+            files.append(TextFile(row["id"], found.path, found.size))
+            row_of_file.append(index)
+    store, loaded = sourcetexts.load(files)
+    for index, text in zip(row_of_file, loaded, strict=True):
+        row = rows[index]
+        if text.sha256 is None:
+            ctx.add(
+                sources,
+                index,
+                "text_path",
+                "text-missing",
+                f"records/{row['text_path']} could not be read (it changed, or was replaced, while being read)",
+                "commit the source text file itself, exactly as received",
+            )
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        if row["text_sha256"] and digest != row["text_sha256"]:
+        if row["text_sha256"] and text.sha256 != row["text_sha256"]:
             ctx.add(
                 sources,
                 index,
                 "text_sha256",
                 "text-sha256",
                 "does not match the text file (the text was changed, or the record)",
-                f"the file's SHA-256 is {digest}; texts are stored exactly as received",
+                f"the file's SHA-256 is {text.sha256}; texts are stored exactly as received",
             )
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        if not text.utf8:
             ctx.add(
                 sources,
                 index,
@@ -130,86 +149,131 @@ def check_source_texts(ctx: Context) -> None:
                 "store the text as UTF-8",
             )
             continue
-        if row["text_length"] and row["text_length"].isdigit() and int(row["text_length"]) != len(text):
+        length = row["text_length"]
+        if length and length.isdigit() and int(length) != text.char_length:
             ctx.add(
                 sources,
                 index,
                 "text_length",
                 "text-length",
-                f"is {row['text_length']} but the text has {len(text)} code points",
-                f"set text_length to {len(text)}",
+                f"is {length} but the text has {text.char_length} code points",
+                f"set text_length to {text.char_length}",
             )
-        ctx.texts[row["id"]] = text
+    ctx.texts = store
 
 
-def _offset(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
+MAX_OFFSET_DIGITS = 18  # fits int64; a longer number is past the end of any text
+
+
+def _offsets(column: pa.ChunkedArray) -> np.ndarray:
+    """Each cell as a non-negative integer, or -1 where it is not one (the cell checks report those)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = mask(pc.match_substring_regex(column, "^[0-9]+$"))
+    long = digits & mask(pc.greater(pc.utf8_length(column), MAX_OFFSET_DIGITS))
+    short = pc.if_else(pa.array(digits & ~long), column, None)
+    values = np.asarray(pc.fill_null(pc.cast(short, pa.int64()), -1), dtype=np.int64).copy()
+    values[long] = 10**MAX_OFFSET_DIGITS
+    return values
 
 
 def check_quotes(ctx: Context) -> None:
-    """Each quote equals its source text between its offsets (W3C TextPositionSelector semantics)."""
+    """Each quote equals its source text between its offsets (W3C TextPositionSelector semantics).
+
+    Also records, in ``ctx.quotes_verified``, which claims' quotes were found
+    exactly where they say: the sentence check reads only those.
+    """
+    import numpy as np
+
     if "claims" not in ctx.tables:
         return
     data = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
-    # A slice at a time: Python values for a million rows would take most of a gigabyte at once.
-    for first in range(0, data.num_rows, QUOTE_BATCH):
-        _check_quote_rows(ctx, data.slice(first, QUOTE_BATCH), first)
+    verified = np.zeros(data.num_rows, dtype=bool)
+    if ctx.texts is not None and len(ctx.texts):
+        known = strings(ctx.texts.ids())
+        for first in range(0, data.num_rows, QUOTE_BATCH):
+            batch = data.slice(first, QUOTE_BATCH)
+            verified[first : first + batch.num_rows] = _check_quote_rows(ctx, ctx.texts, known, batch, first)
+    ctx.quotes_verified = verified
 
 
-QUOTE_BATCH = 100_000
+def _check_quote_rows(ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, first: int) -> np.ndarray:
+    """Check one slice of the claims; returns which of its quotes are exactly in place."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-
-def _check_quote_rows(ctx: Context, data: pa.Table, first: int) -> None:
     claims = table("claims")
-    source_ids, starts, ends, quotes, prefixes, suffixes = (column.to_pylist() for column in data.columns)
-    for i, source_id in enumerate(source_ids):
-        index = first + i
-        text = ctx.texts.get(source_id or "")
-        start, end, quote = _offset(starts[i]), _offset(ends[i]), quotes[i]
-        if text is None or start is None or end is None or quote is None:
-            continue  # reported elsewhere: unknown source, bad text or bad cell
-        if end > len(text) or start >= len(text):
+    number = np.asarray(pc.fill_null(pc.index_in(data.column("source_id"), value_set=known), -1), dtype=np.int64)
+    start, end = _offsets(data.column("start")), _offsets(data.column("end"))
+    quote = data.column("quote")
+    # Unknown source, unreadable text or a bad cell: reported elsewhere.
+    checkable = (number >= 0) & (start >= 0) & (end >= 0) & mask(pc.is_valid(quote))
+    length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
+    past_end = checkable & ((end > length) | (start >= length))
+    for row in np.flatnonzero(past_end).tolist():
+        text = texts.text(data.column("source_id")[row].as_py())
+        ctx.add(
+            claims,
+            first + row,
+            "end",
+            "offsets-range",
+            f"offsets {start[row]}–{end[row]} run past the end of the text ({len(text)} code points)",
+            _where(text, data.column("quote")[row].as_py()),
+        )
+    rows = np.flatnonzero(checkable & ~past_end & (end > start))  # end <= start: offsets-order, a row check
+    ok = np.zeros(data.num_rows, dtype=bool)
+    if len(rows) == 0:
+        return ok
+    numbers = number[rows]
+    # Both ends in one call: each chunk of texts is scanned once.
+    begin, stop = np.split(texts.byte_offsets(np.tile(numbers, 2), np.concatenate((start[rows], end[rows]))), 2)
+    take = pa.array(rows)
+    same = mask(pc.equal(texts.slices(numbers, begin, stop), pc.cast(quote.take(take), pa.large_binary())))
+    for k in np.flatnonzero(~same).tolist():
+        row = int(rows[k])
+        text = texts.text(data.column("source_id")[row].as_py())
+        found = text[start[row] : end[row]]
+        ctx.add(
+            claims,
+            first + row,
+            "quote",
+            "quote-mismatch",
+            f"differs from the source text at {start[row]}–{end[row]}, which reads {found[:80]!r}",
+            _where(text, data.column("quote")[row].as_py()),
+        )
+    ok[rows[same]] = True
+    text_start, text_stop = texts.start[numbers], texts.start[numbers + 1]
+    for name, code, what in (("prefix", "prefix-mismatch", "before"), ("suffix", "suffix-mismatch", "after")):
+        given = data.column(name).take(take)
+        size = np.asarray(pc.fill_null(pc.binary_length(given), -1), dtype=np.int64)
+        present = same & (size >= 0)
+        # Byte-equal UTF-8 that ends (or starts) at a character boundary is the same characters.
+        lo = begin - size if name == "prefix" else stop
+        hi = begin if name == "prefix" else stop + size
+        inside_text = present & (lo >= text_start) & (hi <= text_stop)
+        equal = np.zeros(len(rows), dtype=bool)
+        check = np.flatnonzero(inside_text)
+        if len(check):
+            pieces = texts.slices(numbers[check], lo[check], hi[check])
+            equal[check] = mask(pc.equal(pieces, pc.cast(given.take(pa.array(check)), pa.large_binary())))
+        for k in np.flatnonzero(present & ~equal).tolist():
+            row = int(rows[k])
+            text = texts.text(data.column("source_id")[row].as_py())
+            s, e = int(start[row]), int(end[row])
+            around = text[max(0, s - 32) : s] if name == "prefix" else text[e : e + 32]
             ctx.add(
                 claims,
-                index,
-                "end",
-                "offsets-range",
-                f"offsets {start}–{end} run past the end of the text ({len(text)} code points)",
-                _where(text, quote),
+                first + row,
+                name,
+                code,
+                f"is not the text just {what} the quote",
+                f"use {around!r} or leave it empty",
             )
-            continue
-        if end <= start:
-            continue  # offsets-order, reported by the row check
-        if text[start:end] != quote:
-            found = text[start:end]
-            ctx.add(
-                claims,
-                index,
-                "quote",
-                "quote-mismatch",
-                f"differs from the source text at {start}–{end}, which reads {found[:80]!r}",
-                _where(text, quote),
-            )
-            continue
-        prefix, suffix = prefixes[i], suffixes[i]
-        if prefix is not None and text[max(0, start - len(prefix)) : start] != prefix:
-            ctx.add(
-                claims,
-                index,
-                "prefix",
-                "prefix-mismatch",
-                "is not the text just before the quote",
-                f"use {text[max(0, start - 32) : start]!r} or leave it empty",
-            )
-        if suffix is not None and text[end : end + len(suffix)] != suffix:
-            ctx.add(
-                claims,
-                index,
-                "suffix",
-                "suffix-mismatch",
-                "is not the text just after the quote",
-                f"use {text[end : end + 32]!r} or leave it empty",
-            )
+    return ok
 
 
 def _where(text: str, quote: str) -> str:

@@ -1,0 +1,273 @@
+"""Source texts held as one UTF-8 buffer, with code-point offsets turned into byte offsets in bulk.
+
+A million evidence quotes point into ~20,000 texts (~500 MB). As Python strings
+the texts would take up to twice their UTF-8 size and every quote would be
+sliced and compared in a Python loop. Here the bytes are read once into one
+numpy buffer; character offsets become byte offsets with numpy, chunk by chunk,
+so quotes, prefixes and suffixes are compared as Arrow binary columns. Python
+strings are made only for the few texts an error message quotes from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+CHUNK_BYTES = 32 << 20  # bytes of text whose lead-byte positions are held at once (8 bytes each)
+VIEW_BUFFER_BYTES = 1 << 30  # an Arrow view's offset is 32-bit
+PADDING = 16  # zero bytes after the last text, so that fixed-size reads near its end stay in the buffer
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """One text to load: which source it belongs to, and where it is."""
+
+    source_id: str
+    path: Path
+    size: int  # bytes, from the directory entry; the open file must still have this size
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    source_id: str
+    sha256: str | None  # None: the file changed or could not be read while loading
+    utf8: bool
+    char_length: int
+
+
+@dataclass
+class SourceTexts:
+    """Every readable source text, back to back in ``data``; text ``k`` is ``data[start[k]:start[k + 1]]``.
+
+    Only texts that are valid UTF-8 are *known* (``source_id in texts``); the
+    offsets of the others are kept so that the layout stays simple.
+    """
+
+    data: np.ndarray  # uint8, the texts then PADDING zero bytes
+    start: np.ndarray  # int64, one more than the number of texts
+    char_length: np.ndarray  # int64 bytes that start a character, per text: its length in code points if UTF-8
+    number: dict[str, int] = field(default_factory=dict)  # source id -> text, for known texts only
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self.number
+
+    def __len__(self) -> int:
+        return len(self.number)
+
+    def ids(self) -> list[str]:
+        return list(self.number)
+
+    def text(self, source_id: str) -> str:
+        """The text as a Python string (for error messages: decoded on demand, a few at a time)."""
+        return _decode(self, self.number[source_id])
+
+    def byte_offsets(self, texts: np.ndarray, chars: np.ndarray) -> np.ndarray:
+        """The position in ``data`` of code point ``chars[i]`` of text ``texts[i]`` (0 ≤ chars[i] ≤ its length).
+
+        An offset equal to the text's length maps to the byte just past it. One
+        numpy pass per chunk of texts finds where each character starts (every
+        byte that is not a UTF-8 continuation byte); chunks of pure ASCII need none.
+        """
+        import numpy as np
+
+        char_base = np.concatenate(([0], np.cumsum(self.char_length)))
+        wanted = char_base[texts] + chars
+        result = np.empty(len(wanted), dtype=np.int64)
+        order = np.argsort(wanted, kind="stable")
+        ordered = wanted[order]
+        for first, last in _chunks(self.start, CHUNK_BYTES):
+            b0, b1 = int(self.start[first]), int(self.start[last])
+            c0, c1 = int(char_base[first]), int(char_base[last])
+            lo = int(np.searchsorted(ordered, c0, side="left"))
+            hi = int(np.searchsorted(ordered, c1, side="right"))
+            if lo == hi:
+                continue
+            local = ordered[lo:hi] - c0
+            if c1 - c0 == b1 - b0:  # all ASCII: a character is a byte
+                result[order[lo:hi]] = b0 + local
+                continue
+            result[order[lo:hi]] = b0 + _nth_lead(self.data[b0:b1], local)
+        return result
+
+    def slices(self, texts: np.ndarray, begin: np.ndarray, stop: np.ndarray) -> pa.Array:
+        """``data[begin[i]:stop[i]]`` (inside text ``texts[i]``) for every i, as an Arrow large_binary column.
+
+        Built as a binary *view* column over the text buffer (16 bytes a row,
+        no copy) and cast in C++: gathering the bytes with numpy took 30×
+        longer. A view addresses its buffer with 32-bit offsets, so the texts
+        are split into buffers of at most 1 GiB at text boundaries.
+        """
+        import numpy as np
+        import pyarrow as pa
+
+        length = (stop - begin).astype(np.int64)
+        views = np.zeros((len(begin), 4), dtype=np.int32)
+        views[:, 0] = length
+        buffers: list[pa.Buffer] = []
+        buffer_of_text = np.zeros(len(self.start) - 1, dtype=np.int32)
+        base_of_text = np.zeros(len(self.start) - 1, dtype=np.int64)
+        for first, last in _chunks(self.start, VIEW_BUFFER_BYTES):
+            lo, hi = int(self.start[first]), int(self.start[last])
+            buffer_of_text[first:last] = len(buffers)
+            base_of_text[first:last] = lo
+            buffers.append(pa.py_buffer(self.data[lo:hi]))
+        if not buffers:
+            buffers.append(pa.py_buffer(b""))
+        padded = self.data  # ends in PADDING zero bytes: every 4- or 12-byte read below stays inside
+        long = length > 12
+        # Long values: 4-byte prefix, buffer number, offset in that buffer.
+        prefix = np.ndarray((len(padded) - 3,), dtype="<i4", buffer=padded, strides=(1,))
+        views[long, 1] = prefix[begin[long]]
+        views[long, 2] = buffer_of_text[texts[long]]
+        views[long, 3] = begin[long] - base_of_text[texts[long]]
+        # Short values are stored in the view itself, zero-padded.
+        short = np.flatnonzero(~long)
+        if len(short):
+            inline = padded[begin[short, None] + np.arange(12)]
+            inline[np.arange(12)[None, :] >= length[short, None]] = 0
+            views[short, 1:] = inline.view("<i4").reshape(-1, 3)
+        column = pa.Array.from_buffers(pa.binary_view(), len(begin), [None, pa.py_buffer(views), *buffers])
+        return column.cast(pa.large_binary())
+
+
+BLOCK = 64  # bytes per block of the lead-byte index
+
+
+def _nth_lead(data: np.ndarray, nth: np.ndarray) -> np.ndarray:
+    """Position in ``data`` of its ``nth[i]``-th character start (len(data) for one past the last).
+
+    Counts character starts per 64-byte block (a small index), then finds each
+    wanted one inside its block: two passes over the bytes, and 64 bytes per
+    query, instead of the position of every character.
+    """
+    import numpy as np
+
+    blocks = -(-len(data) // BLOCK)
+    lead = np.zeros(blocks * BLOCK, dtype=bool)
+    lead[: len(data)] = (data & 0xC0) != 0x80
+    lead_blocks = lead.reshape(blocks, BLOCK)
+    before = np.concatenate(([0], np.cumsum(lead_blocks.sum(axis=1, dtype=np.int64))))
+    past = nth >= before[-1]
+    block = np.minimum(np.searchsorted(before, nth, side="right") - 1, blocks - 1)
+    rank = nth - before[block]
+    running = np.cumsum(lead_blocks[block], axis=1, dtype=np.int8)
+    within = np.argmax(running > rank[:, None], axis=1)
+    return np.where(past, len(data), block * BLOCK + within)
+
+
+def _chunks(start: np.ndarray, size: int) -> Iterable[tuple[int, int]]:
+    """Runs of whole texts [first, last) of about ``size`` bytes each."""
+    import numpy as np
+
+    count = len(start) - 1
+    first = 0
+    while first < count:
+        last = int(np.searchsorted(start, start[first] + size, side="right")) - 1
+        last = min(max(last, first + 1), count)
+        yield first, last
+        first = last
+
+
+@lru_cache(maxsize=8)
+def _decoded(raw: bytes) -> str:
+    return raw.decode("utf-8")
+
+
+def _decode(texts: SourceTexts, number: int) -> str:
+    return _decoded(texts.data[int(texts.start[number]) : int(texts.start[number + 1])].tobytes())
+
+
+def _read_into(view: memoryview, file: TextFile) -> bool:
+    """Read the whole file into ``view``; False if it is not what the directory said (changed, replaced)."""
+    # No links, and no waiting on a FIFO swapped in after the directory was listed.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(file.path, flags)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != file.size:
+            return False
+        done = 0
+        while done < file.size:
+            got = handle.readinto(view[done:])
+            if not got:
+                return False
+            done += got
+        return handle.read(1) == b""
+
+
+def _utf8(data: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Which of the texts ``data[start[k]:start[k + 1]]`` are valid UTF-8 (Arrow's validator, in C++)."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = (start - start[0]).astype(np.int64)
+    strings = pa.LargeStringArray.from_buffers(
+        len(start) - 1, pa.py_buffer(offsets), pa.py_buffer(data[start[0] : start[-1]]), null_count=0
+    )
+    try:
+        strings.validate(full=True)
+        return np.ones(len(start) - 1, dtype=bool)
+    except pa.ArrowInvalid:
+        pass
+    valid = np.ones(len(start) - 1, dtype=bool)
+    for k in range(len(start) - 1):  # rare: find which ones
+        try:
+            data[start[k] : start[k + 1]].tobytes().decode("utf-8")
+        except UnicodeDecodeError:
+            valid[k] = False
+    return valid
+
+
+def load(files: list[TextFile]) -> tuple[SourceTexts, list[LoadedText]]:
+    """Read, hash and check the encoding of every file; what each holds is in the returned list, in order.
+
+    Two threads each take half of the files: reading, SHA-256 and Arrow's
+    UTF-8 check all release the GIL.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sizes = np.array([f.size for f in files], dtype=np.int64)
+    start = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    data = np.zeros(int(start[-1]) + PADDING, dtype=np.uint8)
+    view = memoryview(data)  # type: ignore[arg-type]
+    digests: list[str | None] = [None] * len(files)
+    utf8 = np.ones(len(files), dtype=bool)
+
+    def load_range(first: int, last: int) -> None:
+        for k in range(first, last):
+            part = view[int(start[k]) : int(start[k + 1])]
+            if _read_into(part, files[k]):
+                digests[k] = hashlib.sha256(part).hexdigest()
+        if last > first:
+            utf8[first:last] = _utf8(data, start[first : last + 1])
+
+    half = len(files) // 2
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(load_range, 0, half), pool.submit(load_range, half, len(files))]:
+            future.result()
+    # Counts the bytes that start a character (for every text: byte_offsets relies on it); a code-point
+    # count only for the texts that are UTF-8.
+    every = pa.LargeStringArray.from_buffers(len(files), pa.py_buffer(start), pa.py_buffer(data), null_count=0)
+    char_length = np.asarray(pc.utf8_length(every), dtype=np.int64)
+    loaded = [
+        LoadedText(f.source_id, digests[k], bool(utf8[k]) and digests[k] is not None, int(char_length[k]))
+        for k, f in enumerate(files)
+    ]
+    number = {t.source_id: k for k, t in enumerate(loaded) if t.utf8}
+    return SourceTexts(data, start, char_length, number), loaded

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,7 +238,7 @@ def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str]) -> pa.Tabl
             data
             if isinstance(data, pa.NativeFile)
             else pa.BufferReader(data if isinstance(data, bytes) else data.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1, block_size=64 << 20),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in columns},
@@ -361,57 +362,64 @@ def cells_fit(table: pa.Table) -> bool:
     return True
 
 
-SCAN_BLOCK = 16 << 20
+COUNT_BLOCK = 16 << 20  # bytes compared at a time when counting line feeds
 
 
-def scan_regular(path: Path) -> tuple[bytes, int] | None:
-    """(header line, number of LFs) if the file's bytes are regular, else None.
+def _count_line_feeds(data: np.ndarray) -> int:
+    import numpy as np
 
-    Regular: no BOM, NUL or CR, no blank line, LF at the end, the header within
-    the first block. The file is streamed in blocks, so no copy of it is held.
-    """
-    newlines = 0
-    previous = b""
-    with path.open("rb") as f:
-        block = f.read(SCAN_BLOCK)
-        if block.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\n" not in block:
-            return None
-        header = block[: block.index(b"\n")]
-        while block:
-            if b"\x00" in block or b"\r" in block or b"\n\n" in block or (previous == b"\n" and block[:1] == b"\n"):
-                return None
-            newlines += block.count(b"\n")
-            previous = block[-1:]
-            block = f.read(SCAN_BLOCK)
-    return (header, newlines) if previous == b"\n" else None
+    return sum(int(np.count_nonzero(data[i : i + COUNT_BLOCK] == 10)) for i in range(0, len(data), COUNT_BLOCK))
 
 
 def read_regular(path: Path, columns: list[str]) -> pa.Table | None:
     """The table, if the file is entirely regular; None sends it down the path that words each problem.
 
-    Regular: regular bytes (:func:`scan_regular`), exactly the expected header,
-    and a pyarrow parse (which validates UTF-8) with one row per physical line
-    and no cell over the limit. pyarrow reads the file itself: neither a copy
-    of its bytes nor a decoded Python string of it is ever made.
+    Regular: no BOM, NUL or CR; a final LF; exactly the expected header; a
+    pyarrow parse (which validates UTF-8) with one row per physical line, no
+    blank line and no cell over the limit. The file is memory-mapped: the
+    checks and the parse read the same pages, and no copy of the bytes or
+    decoded Python string of them is ever made.
     """
+    import mmap
+
+    import numpy as np
     import pyarrow as pa
 
-    scanned = scan_regular(path)
-    if scanned is None:
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None
+        # Not closed explicitly: pyarrow's reader threads may hold its pages briefly after a failed
+        # parse, and the mapping is released when the last of them lets go.
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return None
-    first, newlines = scanned
+    if mapped[-1:] != b"\n" or mapped.find(b"\x00") >= 0 or mapped.find(b"\r") >= 0:
+        return None
+    first = mapped[: mapped.find(b"\n")]
     try:
         header = next(csv.reader([first.decode("utf-8")], strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     if header != columns:
         return None
-    with pa.OSFile(str(path)) as source:
-        table = parse_fast(source, columns)
+    newlines = _count_line_feeds(np.frombuffer(mapped, dtype=np.uint8))
+    table = parse_fast(pa.BufferReader(pa.py_buffer(mapped)), columns)
     # A quoted line break would make a row span two lines and shift every line number after it.
-    if table is None or table.num_rows != newlines - 1 or not cells_fit(table):
+    if table is None or table.num_rows != newlines - 1 or not cells_fit(table) or _has_empty_row(table):
         return None
     return table
+
+
+def _has_empty_row(table: pa.Table) -> bool:
+    """Whether a row has no value at all: a blank line parses as one (and so would ",,,,"); both go the slow way."""
+    import pyarrow.compute as pc
+
+    if table.num_columns == 0 or table.num_rows == 0:
+        return False
+    empty = pc.is_null(table.column(0))
+    for column in table.columns[1:]:
+        empty = pc.and_(empty, pc.is_null(column))
+    return bool(pc.any(empty).as_py())
 
 
 def read_table(path: Path, file: str, columns: list[str], problems: list[Problem]) -> ParsedTable | None:

@@ -15,7 +15,7 @@ them to that.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -46,13 +46,14 @@ def _bool(mask: Any) -> np.ndarray:
 
 def _bad_unique_values(column: pa.ChunkedArray, ok: Callable[[str], bool]) -> np.ndarray:
     """Rows whose value fails ``ok``, calling it once per distinct value."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     distinct = pc.unique(column.drop_null()).to_pylist()
     bad = [value for value in distinct if not ok(value)]
     if not bad:
-        return _bool(pc.is_null(column)) & False
+        return np.zeros(len(column), dtype=bool)
     return _bool(pc.is_in(column, value_set=pa.array(bad, pa.string())))
 
 
@@ -77,8 +78,8 @@ def _date_ok(value: str) -> bool:
         return False
 
 
-# Above this many rows, free text is screened with one regex (NFC suspects included) instead of being
-# normalised: building the regex costs ~0.1 s once, normalising ~8 µs a row.
+# Up to this many rows, free text is checked exactly (NFC-normalised and compared); above it, the bytes
+# are screened (below): normalising costs ~8 µs a row.
 SCREEN_ROWS = 20_000
 
 
@@ -86,8 +87,8 @@ SCANNED_UP_TO = 0x30000
 
 
 @lru_cache(maxsize=1)
-def nfc_suspects_re2() -> str:
-    """An RE2 class of every character that can make a string not NFC (NFC_Quick_Check No or Maybe).
+def nfc_suspect_ranges() -> tuple[tuple[int, int], ...]:
+    """Every character that can make a string not NFC (NFC_Quick_Check No or Maybe), as inclusive ranges.
 
     A string without any of them is NFC: each character is then NFC on its own
     and none can combine with the one before it. Derived from this Python's
@@ -117,49 +118,264 @@ def nfc_suspects_re2() -> str:
             ranges[-1][1] = cp
         else:
             ranges.append([cp, cp])
-    return "[" + "".join((f"\\x{{{a:x}}}-\\x{{{b:x}}}" if a != b else f"\\x{{{a:x}}}") for a, b in ranges) + "]"
+    return tuple((a, b) for a, b in ranges)
+
+
+@lru_cache(maxsize=1)
+def nfc_suspects_re2() -> str:
+    """The NFC suspects (:func:`nfc_suspect_ranges`) as one RE2 character class."""
+    return (
+        "["
+        + "".join((f"\\x{{{a:x}}}-\\x{{{b:x}}}" if a != b else f"\\x{{{a:x}}}") for a, b in nfc_suspect_ranges())
+        + "]"
+    )
+
+
+@lru_cache(maxsize=1)
+def unsafe_code_points() -> np.ndarray:
+    """A lookup table over all code points: True where a character is forbidden or an NFC suspect."""
+    import numpy as np
+
+    table = np.zeros(0x110000, dtype=bool)
+    for a, b in (*c.FORBIDDEN_RANGES, *nfc_suspect_ranges()):
+        table[a : b + 1] = True
+    return table
+
+
+# The byte screen. Free text is checked on its UTF-8 bytes, a window at a time (small enough to stay in
+# the CPU cache): a window is clean when it holds only printable ASCII, continuation bytes and the lead
+# bytes of U+0400-U+047F (basic Cyrillic), which a few min/max reductions prove. Only an unclean window
+# has its lead and control bytes decoded and looked up in unsafe_code_points(). Lead bytes C3-CB
+# (U+00C0-U+02FF) and D0-D1 never start an unsafe character (tests/test_cells_screen.py checks that),
+# so they are not even decoded.
+WINDOW = 1 << 18
+SAFE_LEAD_BYTES = (*range(0xC3, 0xCC), 0xD0, 0xD1)
+
+
+@lru_cache(maxsize=1)
+def _formula_lead_bytes() -> np.ndarray:
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[[ord(lead) for lead in c.FORMULA_LEADS]] = True  # all ASCII
+    return table
+
+
+def _string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, bytes) of a string array, zero-copy: value i is bytes[offsets[i]:offsets[i + 1]]."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+        chunk = chunk.cast(pa.string())
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offsets, data = chunk.buffers()
+    if offsets is None:  # an empty array may have no buffers at all
+        return np.zeros(len(chunk) + 1, dtype=width), np.zeros(0, dtype=np.uint8)
+    item = np.dtype(width).itemsize
+    positions = np.frombuffer(offsets, dtype=width, count=len(chunk) + 1, offset=chunk.offset * item)
+    return positions, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
+
+
+def _window_clean(window: np.ndarray, scratch: np.ndarray) -> bool:
+    """Whether the bytes hold only printable ASCII, continuation bytes and the leads D0/D1 (no decoding)."""
+    import numpy as np
+
+    low, high = int(window.min()), int(window.max())
+    if low < 0x20 or high >= 0xD2:  # a control, or a lead byte from D2 on
+        return False
+    if high < 0x7F:
+        return True
+    if int(window.view(np.int8).max()) == 0x7F:  # DEL is the only byte above 0x7E that is positive as int8
+        return False
+    # Bytes are now below D2: flipping bit 4 moves C0-CF (and only them) to D0 and above.
+    return high < 0xC0 or int(np.bitwise_xor(window, 0x10, out=scratch[: len(window)]).max()) < 0xD0
+
+
+def _positions_to_decode(window: np.ndarray) -> np.ndarray:
+    """Offsets in the window of every control byte, DEL and lead byte that may start an unsafe character."""
+    import numpy as np
+
+    found = window < 0x20
+    found |= window == 0x7F
+    lead = window >= 0xC2
+    lead &= (window < 0xC3) | (window >= 0xCC)  # C3-CB: U+00C0-U+02FF
+    lead &= (window & 0xFE) != 0xD0  # D0, D1: U+0400-U+047F
+    found |= lead
+    return np.flatnonzero(found)
+
+
+def _unsafe_at(data: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each position of a lead (or ASCII) byte, whether the character starting there is unsafe."""
+    import numpy as np
+
+    last = len(data) - 1
+    first = data[positions].astype(np.int64)
+
+    def continuation(k: int) -> np.ndarray:
+        bits: np.ndarray = data[np.minimum(positions + k, last)].astype(np.int64) & 0x3F
+        return bits
+
+    b1, b2, b3 = continuation(1), continuation(2), continuation(3)
+    code = np.where(
+        first < 0x80,
+        first,
+        np.where(
+            first < 0xE0,
+            ((first & 0x1F) << 6) | b1,
+            np.where(
+                first < 0xF0,
+                ((first & 0x0F) << 12) | (b1 << 6) | b2,
+                ((first & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3,
+            ),
+        ),
+    )
+    invalid = code > 0x10FFFF  # not valid UTF-8: let the model look at it
+    result: np.ndarray = unsafe_code_points()[np.where(invalid, 0, code)] | invalid
+    return result
+
+
+def _screen_chunk(chunk: pa.Array) -> np.ndarray:
+    """Rows of one string array that may hold an invisible character, a formula lead or non-NFC text."""
+    import numpy as np
+
+    offsets, data = _string_buffers(chunk)
+    flags = np.zeros(len(chunk), dtype=bool)
+    low, high = int(offsets[0]), int(offsets[-1])
+    if high == low:
+        return flags
+    # The first byte of every value (for an empty value, some other byte: a harmless extra flag).
+    flags |= _formula_lead_bytes()[data[np.minimum(offsets[:-1], len(data) - 1)]]
+    scratch = np.empty(min(WINDOW, high - low), dtype=np.uint8)
+    found = []
+    for begin in range(low, high, WINDOW):
+        window = data[begin : min(begin + WINDOW, high)]
+        if not _window_clean(window, scratch):
+            found.append(begin + _positions_to_decode(window))
+    if found:
+        positions = np.concatenate(found)
+        unsafe = positions[_unsafe_at(data, positions)]
+        flags[np.searchsorted(offsets, unsafe, side="right") - 1] = True
+    return flags
 
 
 def _free_text_flags(column: pa.ChunkedArray) -> np.ndarray:
     """Rows that may hold an invisible character, a formula lead or non-NFC text."""
+    import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if len(column) <= SCREEN_ROWS:
         flags: np.ndarray = _bool(pc.match_substring_regex(column, f"{FORBIDDEN_RE2}|{FORMULA_RE2}"))
         flags |= _bool(pc.not_equal(column, pc.utf8_normalize(column, "NFC")))
         return flags
-    screened: np.ndarray = _bool(
-        pc.match_substring_regex(column, f"{FORBIDDEN_RE2}|{FORMULA_RE2}|{nfc_suspects_re2()}")
-    )
-    return screened
+    if column.num_chunks > 1 and column.nbytes < WINDOW // 4 * column.num_chunks:
+        column = pa.chunked_array([column.combine_chunks()])  # small chunks: one copy beats many calls
+    return np.concatenate([_screen_chunk(chunk) for chunk in column.chunks])
 
 
-def column_flags(column: pa.ChunkedArray, rule: c.Column, required: bool) -> np.ndarray:
+class ColumnArrays:
+    """Arrays derived from one column, computed once and shared by the column and row flags."""
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        self.column = column
+
+    @cached_property
+    def present(self) -> np.ndarray:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        return np.asarray(pc.is_valid(self.column), dtype=bool)
+
+    @cached_property
+    def byte_lengths(self) -> np.ndarray:
+        """UTF-8 bytes of each value (0 when empty): never fewer than its characters."""
+        import numpy as np
+
+        parts = [np.diff(_string_buffers(chunk)[0]) for chunk in self.column.chunks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def char_lengths(self) -> np.ndarray:
+        """Characters (code points) of each value (0 when empty)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        return np.asarray(pc.fill_null(pc.utf8_length(self.column), 0))
+
+    @cached_property
+    def integers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(well-formed, small enough for int64, value): a value is 0 unless it is both."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from belarus_data.checks.arrays import mask
+
+        ok = mask(pc.match_substring_regex(self.column, c.INT_RE.pattern))
+        fits = ok & (self.byte_lengths <= 19)  # a sign and 18 digits always fit in int64
+        source = self.column if np.array_equal(fits, self.present) else pc.if_else(pa.array(fits), self.column, None)
+        values = np.asarray(pc.fill_null(pc.cast(source, "int64"), 0), dtype=np.int64)
+        return ok, fits, values
+
+    def too_long(self, max_length: int) -> np.ndarray:
+        """Values over ``max_length`` characters (bytes first: characters are counted only when needed)."""
+        import numpy as np
+
+        over: np.ndarray = self.byte_lengths > max_length
+        if not over.any():
+            return over
+        if "char_lengths" in self.__dict__ or over.mean() > 0.05:
+            return np.asarray(self.char_lengths > max_length)
+        rows = np.flatnonzero(over)
+        import pyarrow.compute as pc
+
+        chars = np.asarray(pc.fill_null(pc.utf8_length(self.column.take(rows)), 0))
+        over[rows] = chars > max_length
+        return over
+
+
+class TableArrays:
+    """The ColumnArrays of one table, made on first use."""
+
+    def __init__(self, data: pa.Table) -> None:
+        self.data = data
+        self._columns: dict[str, ColumnArrays] = {}
+
+    def __getitem__(self, name: str) -> ColumnArrays:
+        if name not in self._columns:
+            self._columns[name] = ColumnArrays(self.data.column(name))
+        return self._columns[name]
+
+
+def column_flags(
+    column: pa.ChunkedArray, rule: c.Column, required: bool, arrays: ColumnArrays | None = None
+) -> np.ndarray:
     """Rows whose value may break ``rule`` (vectorised; may over-approximate)."""
     import pyarrow.compute as pc
 
-    present = _bool(pc.is_valid(column))
+    arrays = arrays if arrays is not None else ColumnArrays(column)
+    present = arrays.present
     flags: np.ndarray = ~present if required else present & False
     if rule.kind == "integer":
-        bad = _bool(pc.invert(pc.match_substring_regex(column, c.INT_RE.pattern)))
-        flags |= present & bad
-        numbers = pc.cast(
-            pc.if_else(pc.match_substring_regex(column, c.INT_RE.pattern), column, None), "int64", safe=False
-        )
+        ok, fits, values = arrays.integers
+        flags |= present & ~ok
         if rule.minimum is not None:
-            flags |= present & _bool(pc.fill_null(pc.less(numbers, rule.minimum), False))
+            flags |= fits & (values < rule.minimum)
         if rule.maximum is not None:
-            flags |= present & _bool(pc.fill_null(pc.greater(numbers, rule.maximum), False))
+            flags |= fits & (values > rule.maximum)
+        if rule.minimum is not None or rule.maximum is not None:
+            flags |= ok & ~fits  # too many digits to compare here: the model decides
         return flags
     if rule.kind == "boolean":
         flags |= present & _bool(pc.invert(pc.is_in(column, value_set=strings(["true", "false"]))))
         return flags
     if rule.kind == "date":
-        shape = _bool(pc.invert(pc.match_substring_regex(column, c.DATE_RE.pattern)))
-        flags |= present & (shape | _bad_unique_values(column, _date_ok))
+        # The model's own conversion, once per distinct value (covers the YYYY-MM-DD shape too).
+        flags |= present & _bad_unique_values(column, _date_ok)
         return flags
     if rule.max_length is not None:
-        flags |= present & _bool(pc.greater(pc.utf8_length(column), rule.max_length))
+        flags |= present & arrays.too_long(rule.max_length)
     if rule.free_text:
         flags |= present & _free_text_flags(column)
     if rule.vocab and not rule.multi:
@@ -173,65 +389,63 @@ def column_flags(column: pa.ChunkedArray, rule: c.Column, required: bool) -> np.
 
 
 # Vectorised mirrors of the model validators: each returns rows that may break them.
-def _lifecycle_flags(t: pa.Table) -> np.ndarray:
+def _lifecycle_flags(t: TableArrays) -> np.ndarray:
     import pyarrow.compute as pc
 
-    status, reason = t.column("record_status"), t.column("status_reason")
-    created, updated = t.column("created"), t.column("updated")
+    data = t.data
+    status = data.column("record_status")
+    created, updated = data.column("created"), data.column("updated")
     flags: np.ndarray = _bool(pc.less(updated, created))
-    flags |= _bool(pc.and_(pc.equal(t.column("version"), "1"), pc.not_equal(updated, created)))
-    flags |= _bool(pc.not_equal(status, "active")) & ~_bool(pc.is_valid(reason))
-    flags |= _bool(pc.equal(status, "active")) & _bool(pc.is_valid(reason))
-    if "superseded_by" in t.column_names:
-        by = t.column("superseded_by")
-        flags |= _bool(pc.equal(status, "superseded")) != _bool(pc.is_valid(by))
-        flags |= _bool(pc.fill_null(pc.equal(by, t.column("id")), False))
+    flags |= _bool(pc.and_(pc.equal(data.column("version"), "1"), pc.not_equal(updated, created)))
+    flags |= _bool(pc.not_equal(status, "active")) & ~t["status_reason"].present
+    flags |= _bool(pc.equal(status, "active")) & t["status_reason"].present
+    if "superseded_by" in data.column_names:
+        by = data.column("superseded_by")
+        flags |= _bool(pc.equal(status, "superseded")) != t["superseded_by"].present
+        flags |= _bool(pc.fill_null(pc.equal(by, data.column("id")), False))
     return flags
 
 
-def _source_flags(t: pa.Table) -> np.ndarray:
-    import pyarrow.compute as pc
-
-    flags: np.ndarray = _bool(pc.is_valid(t.column("published"))) & ~_bool(pc.is_valid(t.column("published_basis")))
+def _source_flags(t: TableArrays) -> np.ndarray:
+    flags: np.ndarray = t["published"].present & ~t["published_basis"].present
     return flags
 
 
-def _actor_flags(t: pa.Table) -> np.ndarray:
+def _actor_flags(t: TableArrays) -> np.ndarray:
     import pyarrow.compute as pc
 
-    return _bool(pc.fill_null(pc.equal(t.column("parent_id"), t.column("id")), False))
+    return _bool(pc.fill_null(pc.equal(t.data.column("parent_id"), t.data.column("id")), False))
 
 
-def _claim_flags(t: pa.Table) -> np.ndarray:
+def _claim_flags(t: TableArrays) -> np.ndarray:
     import pyarrow.compute as pc
 
-    def number(name: str) -> Any:
-        col = t.column(name)
-        return pc.cast(pc.if_else(pc.match_substring_regex(col, c.INT_RE.pattern), col, None), "int64", safe=False)
-
-    start, end = number("start"), number("end")
-    flags: np.ndarray = _bool(pc.less_equal(end, start))  # nulls count as flagged
-    flags |= _bool(pc.not_equal(pc.subtract(end, start), pc.utf8_length(t.column("quote"))))
+    _, start_fits, start = t["start"].integers
+    _, end_fits, end = t["end"].integers
+    quote = t["quote"]
+    # A value that is not a (small enough) whole number, or an empty quote, counts as flagged.
+    comparable = start_fits & end_fits & quote.present
+    flags: np.ndarray = ~comparable | (end <= start) | (end - start != quote.char_lengths)
     valid = {
-        name: _bool(pc.is_valid(t.column(name)))
+        name: t[name].present
         for name in ("time_phrase", "time_anchor", "time_edtf", "horizon", "resolution", "resolution_note")
     }
     flags |= valid["time_phrase"] & ~(valid["time_anchor"] & valid["time_edtf"])
-    prediction = _bool(pc.fill_null(pc.equal(t.column("claim_type"), "prediction"), False))
+    prediction = _bool(pc.fill_null(pc.equal(t.data.column("claim_type"), "prediction"), False))
     flags |= prediction & ~valid["resolution"]
     flags |= ~prediction & (valid["resolution"] | valid["horizon"])
     resolved = _bool(
-        pc.fill_null(pc.is_in(t.column("resolution"), value_set=strings(["came_true", "did_not", "partly"])), False)
+        pc.fill_null(
+            pc.is_in(t.data.column("resolution"), value_set=strings(["came_true", "did_not", "partly"])), False
+        )
     )
     flags |= resolved & ~valid["resolution_note"]
     return flags
 
 
-def _event_flags(t: pa.Table) -> np.ndarray:
-    import pyarrow.compute as pc
-
+def _event_flags(t: TableArrays) -> np.ndarray:
     valid = {
-        name: _bool(pc.is_valid(t.column(name)))
+        name: t[name].present
         for name in ("date_phrase", "date_anchor", "date_edtf", "geo_precision", "country", "location_name")
     }
     flags: np.ndarray = valid["date_phrase"] & ~(valid["date_anchor"] & valid["date_edtf"])
@@ -239,7 +453,7 @@ def _event_flags(t: pa.Table) -> np.ndarray:
     return flags
 
 
-ROW_FLAGS: dict[str, Callable[[pa.Table], np.ndarray]] = {
+ROW_FLAGS: dict[str, Callable[[TableArrays], np.ndarray]] = {
     "sources": _source_flags,
     "actors": _actor_flags,
     "claims": _claim_flags,
@@ -249,12 +463,13 @@ ROW_FLAGS: dict[str, Callable[[pa.Table], np.ndarray]] = {
 
 def flag_rows(table: Table, data: pa.Table) -> np.ndarray:
     """Rows of ``data`` that the model may reject."""
-    flags = _lifecycle_flags(data)
+    arrays = TableArrays(data)
+    flags = _lifecycle_flags(arrays)
     for name in table.columns:
-        flags |= column_flags(data.column(name), table.rules[name], name in table.required)
+        flags |= column_flags(data.column(name), table.rules[name], name in table.required, arrays[name])
     extra = ROW_FLAGS.get(table.name)
     if extra is not None:
-        flags |= extra(data)
+        flags |= extra(arrays)
     return flags
 
 

@@ -362,48 +362,65 @@ def cells_fit(table: pa.Table) -> bool:
     return True
 
 
-COUNT_BLOCK = 16 << 20  # bytes compared at a time when counting line feeds
+SCAN_BLOCK = 16 << 20  # bytes of the mapped file examined, then released, at a time
 
 
-def _count_line_feeds(data: np.ndarray) -> int:
+def scan_regular(path: Path) -> tuple[bytes, int] | None:
+    """(header line, number of LFs) if the file's bytes are regular, else None.
+
+    Regular: no BOM, NUL or CR, LF at the end. The file is memory-mapped and
+    examined a block at a time (``find`` and a numpy count); each block's pages
+    are released once examined, so the scan never holds the file in memory.
+    """
+    import mmap
+
     import numpy as np
 
-    return sum(int(np.count_nonzero(data[i : i + COUNT_BLOCK] == 10)) for i in range(0, len(data), COUNT_BLOCK))
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    with mapped:
+        if mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return None
+        if mapped[-1:] != b"\n":
+            return None
+        newlines = 0
+        for first in range(0, len(mapped), SCAN_BLOCK):
+            last = min(first + SCAN_BLOCK, len(mapped))
+            if mapped.find(b"\x00", first, last) >= 0 or mapped.find(b"\r", first, last) >= 0:
+                return None
+            block = np.frombuffer(mapped, dtype=np.uint8, count=last - first, offset=first)
+            newlines += int(np.count_nonzero(block == 10))
+            del block  # a live numpy view would keep the mapping from closing
+            if hasattr(mmap, "MADV_DONTNEED"):
+                mapped.madvise(mmap.MADV_DONTNEED, first, last - first)
+        return mapped[: mapped.find(b"\n")], newlines
 
 
 def read_regular(path: Path, columns: list[str]) -> pa.Table | None:
     """The table, if the file is entirely regular; None sends it down the path that words each problem.
 
-    Regular: no BOM, NUL or CR; a final LF; exactly the expected header; a
-    pyarrow parse (which validates UTF-8) with one row per physical line, no
-    blank line and no cell over the limit. The file is memory-mapped: the
-    checks and the parse read the same pages, and no copy of the bytes or
-    decoded Python string of them is ever made.
+    Regular: regular bytes (:func:`scan_regular`), exactly the expected header,
+    and a pyarrow parse (which validates UTF-8) with one row per physical line,
+    no blank line and no cell over the limit. pyarrow reads the file itself, a
+    block at a time: neither a copy of its bytes nor a decoded Python string of
+    it is ever made.
     """
-    import mmap
-
-    import numpy as np
     import pyarrow as pa
 
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
-            return None
-        # Not closed explicitly: pyarrow's reader threads may hold its pages briefly after a failed
-        # parse, and the mapping is released when the last of them lets go.
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    scanned = scan_regular(path)
+    if scanned is None:
         return None
-    if mapped[-1:] != b"\n" or mapped.find(b"\x00") >= 0 or mapped.find(b"\r") >= 0:
-        return None
-    first = mapped[: mapped.find(b"\n")]
+    first, newlines = scanned
     try:
         header = next(csv.reader([first.decode("utf-8")], strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     if header != columns:
         return None
-    newlines = _count_line_feeds(np.frombuffer(mapped, dtype=np.uint8))
-    table = parse_fast(pa.BufferReader(pa.py_buffer(mapped)), columns)
+    with pa.OSFile(str(path)) as source:
+        table = parse_fast(source, columns)
     # A quoted line break would make a row span two lines and shift every line number after it.
     if table is None or table.num_rows != newlines - 1 or not cells_fit(table) or _has_empty_row(table):
         return None

@@ -50,7 +50,7 @@ class Snapshot:
     tables: dict[str, pa.Table]
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
         raise GitBaseError("git is not installed; install git or leave out --base")
@@ -59,6 +59,7 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     try:
         done = subprocess.run(
             [git, "-C", str(repo), *args],
+            input=stdin,
             capture_output=True,
             env=env,
             timeout=GIT_TIMEOUT_SECONDS,
@@ -142,6 +143,31 @@ def show(root: Path, commit: str, relative: str) -> bytes | None:
     return _git(root, "show", spec).stdout
 
 
+def show_all(root: Path, commit: str, relatives: list[str]) -> dict[str, bytes | None]:
+    """:func:`show` for each of ``relatives``, from one ``git cat-file --batch``.
+
+    A git process costs milliseconds; three per file made reading a snapshot a
+    tenth of a cold ``validate``. Anything but a file (e.g. a directory) is left
+    to :func:`show`, so the answers are the same.
+    """
+    check_ref(commit)
+    prefix = _prefix(root)
+    specs = "".join(f"{commit}:{prefix}{relative}\n" for relative in relatives)
+    out = _git(root, "cat-file", "--batch", stdin=specs.encode("utf-8")).stdout
+    found: dict[str, bytes | None] = {}
+    at = 0
+    for relative in relatives:
+        end = out.index(b"\n", at)
+        header, at = out[at:end], end + 1
+        if header.endswith((b" missing", b" ambiguous")):
+            found[relative] = None
+            continue
+        _, kind, size = header.split(b" ")
+        content, at = out[at : at + int(size)], at + int(size) + 1  # each object is followed by a newline
+        found[relative] = content if kind == b"blob" else show(root, commit, relative)
+    return found
+
+
 def parse_rows(data: bytes, table: Table, *, keep_duplicates: bool = False) -> dict[Any, Row]:
     """Rows of a stored table keyed by primary key (first occurrence wins; broken rows are skipped).
 
@@ -215,7 +241,8 @@ def snapshot_at(root: Path, ref: str) -> Snapshot:
     ['actor_aliases', 'actors', 'claims', 'event_participants', 'events', 'sources']
     """
     commit = resolve(root, ref)
-    tables = {table.name: read_arrow(show(root, commit, table.path), table) for table in TABLES}
+    stored = show_all(root, commit, [table.path for table in TABLES])
+    tables = {table.name: read_arrow(stored[table.path], table) for table in TABLES}
     return Snapshot(commit[:12], tables)
 
 

@@ -1,7 +1,7 @@
 """Matching two versions of a table by primary key, vectorised: which rows were added, deleted or differ.
 
 Both the versioning rules and ``belarus-data diff`` need this. The tables are
-joined on the key with Arrow and compared column by column, so only the rows
+matched on the key with Arrow and compared column by column, so only the rows
 that really differ (usually a handful) are turned into Python objects; on
 100,000 claims the comparison takes well under a second.
 """
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from belarus_data.tables import Table
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 LINE = "__line"  # physical line in the old file (see belarus_data.gitbase.read_arrow)
@@ -46,6 +47,48 @@ def _rows(data: pa.Table, indices: list[int]) -> list[dict[str, object]]:
     return data.take(pa.array(indices, pa.int64())).to_pylist() if indices else []
 
 
+def _key_column(data: pa.Table, keys: list[str]) -> pa.ChunkedArray:
+    """One value per row for its (possibly composite) key; null if any part is null."""
+    import pyarrow.compute as pc
+
+    if len(keys) == 1:
+        return data.column(keys[0])
+    # NUL never occurs in a readable cell, so it cannot make two different keys equal.
+    return pc.binary_join_element_wise(*[data.column(k) for k in keys], "\x00")
+
+
+def _match_keys(keys: list[str], new: pa.Table, old: pa.Table) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+    """Rows of ``new`` whose key ``old`` lacks, rows of ``old`` whose key ``new`` lacks, and the matched pairs.
+
+    The pairs are (row in ``new``, row in ``old``) for each equal key, as an inner join
+    gives them; a null key part matches nothing. With ``index_in`` when the old keys are
+    distinct (a base that passed validation): Arrow's join loads its query engine, a
+    tenth of a cold ``validate``. Repeated old keys (one new row matching several) go
+    through the join.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    new_key, old_key = _key_column(new, keys), _key_column(old, keys)
+    known_old = old_key.drop_null()
+    if pc.count_distinct(known_old).as_py() == len(known_old):
+        old_of_new = pc.index_in(new_key, value_set=known_old, skip_nulls=True)
+        found = np.asarray(pc.is_valid(old_of_new), dtype=bool)
+        old_rows = np.flatnonzero(np.asarray(pc.is_valid(old_key), dtype=bool))  # positions of known_old in old
+        kept = np.asarray(pc.fill_null(pc.is_in(old_key, value_set=new_key.drop_null(), skip_nulls=True), False))
+        new_pos = np.flatnonzero(found)
+        old_pos = old_rows[np.asarray(old_of_new.drop_null(), dtype=np.int64)]
+        return np.flatnonzero(~found).tolist(), np.flatnonzero(~kept).tolist(), new_pos, old_pos
+    # Join only the keys and row positions (cheap); the callers line both sides up with `take`.
+    left = new.select(keys).append_column(POS, pa.array(np.arange(new.num_rows, dtype=np.int64)))
+    right = old.select(keys).append_column(OPOS, pa.array(np.arange(old.num_rows, dtype=np.int64)))
+    added = sorted(left.join(right.select(keys), keys=keys, join_type="left anti").column(POS).to_pylist())
+    gone = right.join(left.select(keys), keys=keys, join_type="left anti").column(OPOS).to_pylist()
+    matched = left.join(right, keys=keys, join_type="inner")
+    return added, gone, matched.column(POS).to_numpy(), matched.column(OPOS).to_numpy()
+
+
 def compare_tables(spec: Table, old: pa.Table, new: pa.Table) -> TableChanges:
     """Rows added to, deleted from and changed in ``spec``'s table between ``old`` and ``new``.
 
@@ -61,31 +104,25 @@ def compare_tables(spec: Table, old: pa.Table, new: pa.Table) -> TableChanges:
     [('x', 'Cyrl')]
     """
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     keys = list(spec.primary_key)
     others = [c for c in spec.columns if c not in keys]
-    # Join only the keys and row positions (cheap), then line both sides up with `take`.
-    left = new.select(keys).append_column(POS, pa.array(np.arange(new.num_rows, dtype=np.int64)))
-    right = old.select(keys).append_column(OPOS, pa.array(np.arange(old.num_rows, dtype=np.int64)))
     result = TableChanges()
-    result.added = sorted(left.join(right.select(keys), keys=keys, join_type="left anti").column(POS).to_pylist())
-    gone = right.join(left.select(keys), keys=keys, join_type="left anti").column(OPOS).to_pylist()
+    added, gone, new_pos, old_pos = _match_keys(keys, new, old)
+    result.added = added
     for row in sorted(_rows(old, gone), key=lambda r: int(r[LINE])):  # type: ignore[call-overload]
         result.deleted.append((int(row[LINE]), {c: row[c] for c in spec.columns}))  # type: ignore[call-overload,misc]
-    matched = left.join(right, keys=keys, join_type="inner")
-    if matched.num_rows == 0:
+    if len(new_pos) == 0:
         return result
-    new_pos, old_pos = matched.column(POS), matched.column(OPOS)
     aligned_new, aligned_old = new.take(new_pos), old.take(old_pos)
-    differs = np.zeros(matched.num_rows, dtype=bool)
+    differs = np.zeros(len(new_pos), dtype=bool)
     for name in others:
         a, b = aligned_new.column(name), aligned_old.column(name)
         same = pc.coalesce(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b)))
         differs |= ~np.asarray(same, dtype=bool)
     hits = np.flatnonzero(differs).tolist()
-    new_index = new_pos.to_numpy()
+    new_index = new_pos
     for k, (new_row, old_row) in enumerate(zip(_rows(aligned_new, hits), _rows(aligned_old, hits), strict=True)):
         result.differing.append(
             Pair(

@@ -6,7 +6,10 @@ believes pandas is absent; the command, run as its own process, tells it so
 script does and look at what the process imported, hold the guarded validation
 to the same answers as the unguarded one on every broken dataset of the corpus,
 and check that a caller in the same process (tests, a driver) keeps pyarrow's
-pandas integration. Timings belong to ``benchmarks/bench.py``, not here.
+pandas integration. The cheaper replacements made for the cold start (country
+and language codes, one git call per snapshot, key matching without Arrow's
+query engine) are held to what they replace. Timings belong to
+``benchmarks/bench.py``, not here.
 """
 
 from __future__ import annotations
@@ -14,17 +17,23 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import string
 import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pycountry
 import pytest
 from corpus import iter_cases
+from gitrepo import commit_all, git, make_repo
 
+from belarus_data.checks.dates import _distinct_sorted
+from belarus_data.gitbase import show, show_all
 from belarus_data.models.columns import country_is_valid, language_is_valid
 from belarus_data.output import render
+from belarus_data.tablediff import OPOS, POS, _match_keys
 from belarus_data.validation import validate
 
 REPO = Path(__file__).parent.parent
@@ -161,3 +170,72 @@ def test_language_and_country_codes_are_exactly_pycountrys() -> None:
         assert country_is_valid(code) == (pycountry.countries.get(alpha_3=code) is not None), code
     assert language_is_valid("be") and country_is_valid("BLR")
     assert not language_is_valid("xx") and not country_is_valid("XXX")
+
+
+def test_a_snapshot_read_in_one_git_call_is_what_git_show_gives(tmp_path: Path) -> None:
+    """``show_all`` (one ``cat-file --batch``) answers like ``show`` per file: changed, deleted, a directory, spaces."""
+    repo = make_repo(tmp_path)
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "records" / "events.csv").unlink()
+    (repo / "records" / "actors.csv").unlink()
+    (repo / "records" / "actors.csv").mkdir()
+    (repo / "records" / "actors.csv" / "inside.txt").write_text("not a table\n", encoding="utf-8")
+    (repo / "a b").mkdir()
+    (repo / "a b" / "c d.csv").write_bytes(b"id\n\x00\r\n")
+    with (repo / "records" / "claims.csv").open("a", encoding="utf-8") as out:
+        out.write("a changed last line\n")
+    second = commit_all(repo, "break things")
+    paths = [f"records/{name}.csv" for name in ("claims", "events", "actors", "sources", "nowhere")] + ["a b/c d.csv"]
+    for commit in (first, second):
+        stored = show_all(repo, commit, paths)
+        assert stored == {p: show(repo, commit, p) for p in paths}
+    assert show_all(repo, second, paths)["records/events.csv"] is None
+    assert show_all(repo / "a b", second, ["c d.csv", "e.csv"]) == {"c d.csv": b"id\n\x00\r\n", "e.csv": None}
+
+
+def _table(rng: random.Random, keys: list[str], rows: int) -> pa.Table:
+    values = ["a", "b", "c", "a\x01", None]
+    return pa.table({k: pa.array([rng.choice(values) for _ in range(rows)], pa.string()) for k in keys})
+
+
+def test_matching_keys_without_a_join_pairs_rows_as_the_join_does() -> None:
+    """Versioning and diff match keys with ``index_in`` (no query engine); the inner/anti joins are the reference."""
+    rng = random.Random(20261127)
+    for keys in (["id"], ["actor_id", "alias"], ["event_id", "actor_id", "role"]):
+        for _ in range(300):
+            new, old = _table(rng, keys, rng.randint(0, 12)), _table(rng, keys, rng.randint(0, 12))
+            if rng.random() < 0.5:  # distinct old keys, as in a base that passed validation
+                seen: set[tuple[str | None, ...]] = set()
+                rows = []
+                for row in old.to_pylist():
+                    key = tuple(row[k] for k in keys)
+                    if None in key or key not in seen:
+                        seen.add(key)
+                        rows.append(row)
+                old = pa.Table.from_pylist(rows, schema=old.schema)
+            left = new.select(keys).append_column(POS, pa.array(range(new.num_rows), pa.int64()))
+            right = old.select(keys).append_column(OPOS, pa.array(range(old.num_rows), pa.int64()))
+            inner = left.join(right, keys=keys, join_type="inner")
+            expected = (
+                sorted(left.join(right.select(keys), keys=keys, join_type="left anti").column(POS).to_pylist()),
+                sorted(right.join(left.select(keys), keys=keys, join_type="left anti").column(OPOS).to_pylist()),
+                sorted(zip(inner.column(POS).to_pylist(), inner.column(OPOS).to_pylist(), strict=True)),
+            )
+            added, gone, new_pos, old_pos = _match_keys(keys, new, old)
+            pairs = sorted(zip(list(new_pos), list(old_pos), strict=True))
+            assert (added, sorted(gone), [(int(a), int(b)) for a, b in pairs]) == expected, (new, old)
+
+
+def test_distinct_links_without_group_by_are_group_bys() -> None:
+    rng = random.Random(5)
+    order = [("event_id", "ascending"), ("source_id", "ascending")]
+    for rows in (0, 1, 2, 3, 10, 200):
+        links = pa.table(
+            {
+                "event_id": pa.array([rng.choice("abcde") for _ in range(rows)], pa.string()),
+                "source_id": pa.array([rng.choice("xyz") for _ in range(rows)], pa.string()),
+            }
+        )
+        chunked = pa.concat_tables([links.slice(0, rows // 2), links.slice(rows // 2)])
+        expected = links.group_by(["event_id", "source_id"]).aggregate([]).sort_by(order)
+        assert _distinct_sorted(chunked.sort_by(order)).to_pylist() == expected.to_pylist()

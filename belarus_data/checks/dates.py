@@ -53,6 +53,23 @@ def _per_row_of(ids: pa.ChunkedArray, keys: pa.ChunkedArray, values: np.ndarray)
     return result
 
 
+def _distinct_sorted(rows: pa.Table) -> pa.Table:
+    """The distinct rows of a sorted table without nulls: each row that differs from the one before it.
+
+    Not ``group_by``: that loads Arrow's query engine (~35 ms of a cold ``validate``) for a few rows.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if rows.num_rows < 2:
+        return rows
+    new = np.zeros(rows.num_rows - 1, dtype=bool)
+    for name in rows.column_names:
+        column = rows.column(name)
+        new |= mask(pc.not_equal(column.slice(1), column.slice(0, rows.num_rows - 1)))
+    return rows.filter(np.concatenate([[True], new]))
+
+
 def check_past_dates(ctx: Context) -> None:
     """A past event (and a report claim's time) must not start after its source's latest possible publication."""
     import numpy as np
@@ -84,11 +101,7 @@ def check_past_dates(ctx: Context) -> None:
     # Each distinct (event, source) link made by a claim, with the source's latest publication day.
     links = pa.table({"event_id": claims.column("event_id"), "source_id": claims.column("source_id")})
     links = links.filter(pc.and_(pc.is_valid(links.column("event_id")), pc.is_valid(links.column("source_id"))))
-    links = (
-        links.group_by(["event_id", "source_id"])
-        .aggregate([])
-        .sort_by([("event_id", "ascending"), ("source_id", "ascending")])
-    )
+    links = _distinct_sorted(links.sort_by([("event_id", "ascending"), ("source_id", "ascending")]))
     past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
     event_earliest = np.where(past, _day_numbers(events.column("date_edtf"), "earliest"), NO_DAY)
     link_earliest = _per_row_of(links.column("event_id"), events.column("id"), event_earliest)

@@ -14,6 +14,7 @@ them to that.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -235,7 +236,7 @@ def _unsafe_at(data: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return result
 
 
-def _screen_chunk(chunk: pa.Array) -> np.ndarray:
+def _screen_chunk(chunk: pa.Array, scratch: np.ndarray) -> np.ndarray:
     """Rows of one string array that may hold an invisible character, a formula lead or non-NFC text."""
     import numpy as np
 
@@ -246,7 +247,6 @@ def _screen_chunk(chunk: pa.Array) -> np.ndarray:
         return flags
     # The first byte of every value (for an empty value, some other byte: a harmless extra flag).
     flags |= _formula_lead_bytes()[data[np.minimum(offsets[:-1], len(data) - 1)]]
-    scratch = np.empty(min(WINDOW, high - low), dtype=np.uint8)
     found = []
     for begin in range(low, high, WINDOW):
         window = data[begin : min(begin + WINDOW, high)]
@@ -271,7 +271,105 @@ def _free_text_flags(column: pa.ChunkedArray) -> np.ndarray:
         return flags
     if column.num_chunks > 1 and column.nbytes < WINDOW // 4 * column.num_chunks:
         column = pa.chunked_array([column.combine_chunks()])  # small chunks: one copy beats many calls
-    return np.concatenate([_screen_chunk(chunk) for chunk in column.chunks])
+    scratch = np.empty(WINDOW, dtype=np.uint8)
+    parts = [_screen_chunk(chunk, scratch) for chunk in column.chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _one_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array: for short values one copy costs less than a numpy pass per chunk."""
+    import pyarrow as pa
+
+    if column.num_chunks == 1:
+        return column.chunk(0)
+    return column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
+
+
+def _rows_at(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The row holding each byte position."""
+    import numpy as np
+
+    rows: np.ndarray = np.searchsorted(offsets, positions, side="right") - 1
+    return rows
+
+
+def _byte_at(data: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """data[positions], clipped into the buffer (callers ignore rows where the clip matters)."""
+    import numpy as np
+
+    if len(data) == 0:
+        return np.zeros(len(positions), dtype=np.uint8)
+    found: np.ndarray = data[np.minimum(positions, len(data) - 1)]  # -1 (an empty first value) reads the last
+    return found
+
+
+def _in_range(values: np.ndarray, first: str, last: str) -> np.ndarray:
+    import numpy as np
+
+    inside: np.ndarray = (values - np.uint8(ord(first))) <= np.uint8(ord(last) - ord(first))  # wraps below first
+    return inside
+
+
+def _slug_shape(rule: c.Column) -> str | None:
+    """The literal prefix when ``rule.pattern`` is a literal followed by SLUG (IDs, tag lists); else None."""
+    if rule.pattern is None or rule.vocab or not rule.pattern.endswith(c.SLUG):
+        return None
+    prefix = rule.pattern[: -len(c.SLUG)]
+    if re.fullmatch("[a-z0-9-]*", prefix) is None or (rule.multi and prefix):
+        return None
+    return prefix
+
+
+def _slug_flags(chunk: pa.Array, prefix: str, multi: bool) -> np.ndarray:
+    """Rows of one string array that may not match ``prefix`` + SLUG (``;``-separated SLUGs if ``multi``).
+
+    Exact: a SLUG is one or more [a-z0-9] runs joined by single hyphens, so a
+    value matches when its bytes are all in [a-z0-9-] (and ';' for lists), it
+    starts with the prefix, and no separator is doubled, adjacent to another,
+    right after the prefix or at the end. Null rows may be flagged; callers mask them.
+    """
+    import numpy as np
+
+    offsets, data = _string_buffers(chunk)
+    starts, ends = offsets[:-1], offsets[1:]
+    low, high = int(offsets[0]), int(offsets[-1])
+    body = data[low:high]
+    separator = body == ord("-")
+    if multi:
+        separator |= body == ord(";")
+    stray = ~(_in_range(body, "a", "z") | _in_range(body, "0", "9") | separator)
+    doubled = np.flatnonzero(separator[:-1] & separator[1:])
+    positions = np.concatenate([np.flatnonzero(stray), doubled, doubled + 1]) + low
+    flags = np.zeros(len(chunk), dtype=bool)
+    flags[_rows_at(offsets, positions)] = True
+    flags |= ends - starts <= len(prefix)
+    for k, char in enumerate(prefix):
+        flags |= _byte_at(data, starts + k) != ord(char)
+    for edge in (_byte_at(data, starts + len(prefix)), _byte_at(data, ends - 1)):
+        flags |= edge == ord("-")
+        if multi:
+            flags |= edge == ord(";")
+    return flags
+
+
+def _integer_text(chunk: pa.Array) -> np.ndarray:
+    """Rows of one string array that are whole numbers as the model reads them (INT_RE); null rows False."""
+    import numpy as np
+
+    offsets, data = _string_buffers(chunk)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    low, high = int(offsets[0]), int(offsets[-1])
+    body = data[low:high]
+    minus = body == ord("-")
+    stray = np.flatnonzero(~(_in_range(body, "0", "9") | minus)) + low
+    signs = np.flatnonzero(minus) + low
+    misplaced = signs[offsets[_rows_at(offsets, signs)] != signs]  # a minus sign anywhere but first
+    negative = _byte_at(data, starts) == ord("-")
+    digits = lengths - negative
+    leading_zero = (_byte_at(data, starts + negative) == ord("0")) & (digits > 1)
+    ok: np.ndarray = (digits > 0) & ~leading_zero
+    ok[_rows_at(offsets, np.concatenate([stray, misplaced]))] = False
+    return ok
 
 
 class ColumnArrays:
@@ -310,28 +408,30 @@ class ColumnArrays:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from belarus_data.checks.arrays import mask
-
-        ok = mask(pc.match_substring_regex(self.column, c.INT_RE.pattern))
+        ok = _integer_text(_one_array(self.column)) & self.present
         fits = ok & (self.byte_lengths <= 19)  # a sign and 18 digits always fit in int64
         source = self.column if np.array_equal(fits, self.present) else pc.if_else(pa.array(fits), self.column, None)
         values = np.asarray(pc.fill_null(pc.cast(source, "int64"), 0), dtype=np.int64)
         return ok, fits, values
 
     def too_long(self, max_length: int) -> np.ndarray:
-        """Values over ``max_length`` characters (bytes first: characters are counted only when needed)."""
+        """Values over ``max_length`` characters (bytes first: characters are counted only where needed)."""
         import numpy as np
+        import pyarrow.compute as pc
 
         over: np.ndarray = self.byte_lengths > max_length
         if not over.any():
             return over
-        if "char_lengths" in self.__dict__ or over.mean() > 0.05:
+        if "char_lengths" in self.__dict__ or over.mean() > 0.001:
             return np.asarray(self.char_lengths > max_length)
-        rows = np.flatnonzero(over)
-        import pyarrow.compute as pc
-
-        chars = np.asarray(pc.fill_null(pc.utf8_length(self.column.take(rows)), 0))
-        over[rows] = chars > max_length
+        # A few long values: count the characters of the chunks that hold them.
+        begin = 0
+        for chunk in self.column.chunks:
+            end = begin + len(chunk)
+            if over[begin:end].any():
+                chars = np.asarray(pc.fill_null(pc.utf8_length(chunk), 0))
+                over[begin:end] = chars > max_length
+            begin = end
         return over
 
 
@@ -380,6 +480,8 @@ def column_flags(
         flags |= present & _free_text_flags(column)
     if rule.vocab and not rule.multi:
         flags |= present & _bool(pc.invert(pc.is_in(column, value_set=strings(rule.codes))))
+    elif (prefix := _slug_shape(rule)) is not None:
+        flags |= present & _slug_flags(_one_array(column), prefix, rule.multi)
     elif rule.pattern or rule.vocab:
         regex = c.json_schema_for(rule)["pattern"]
         flags |= present & _bool(pc.invert(pc.match_substring_regex(column, regex)))

@@ -180,6 +180,13 @@ def _offsets(column: pa.ChunkedArray) -> np.ndarray:
     return values
 
 
+def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.utf8_length(column), -1), dtype=np.int64)
+
+
 def check_quotes(ctx: Context) -> None:
     """Each quote equals its source text between its offsets (W3C TextPositionSelector semantics).
 
@@ -229,10 +236,17 @@ def _check_quote_rows(ctx: Context, texts: SourceTexts, known: pa.Array, data: p
     if len(rows) == 0:
         return ok
     numbers = number[rows]
-    # Both ends in one call: each chunk of texts is scanned once.
-    begin, stop = np.split(texts.byte_offsets(np.tile(numbers, 2), np.concatenate((start[rows], end[rows]))), 2)
     take = pa.array(rows)
-    same = mask(pc.equal(texts.slices(numbers, begin, stop), pc.cast(quote.take(take), pa.large_binary())))
+    quoted = pc.cast(quote.take(take), pa.large_binary())
+    # Only the start is mapped to bytes: the quote's own byte length gives the end. If those bytes are
+    # the quote, the text holds it from `start` on, and it ends at `end` when end - start is the
+    # quote's length in code points; otherwise the slice to `end` differs from the quote anyway.
+    begin = texts.byte_offsets(numbers, start[rows])
+    stop = begin + np.asarray(pc.binary_length(quoted), dtype=np.int64)
+    fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == _code_points(quote.take(take)))
+    same = np.zeros(len(rows), dtype=bool)
+    inside = np.flatnonzero(fits)
+    same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted.take(inside)))
     for k in np.flatnonzero(~same).tolist():
         row = int(rows[k])
         text = texts.text(data.column("source_id")[row].as_py())

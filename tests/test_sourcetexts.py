@@ -1,0 +1,72 @@
+"""The source-text store: code-point offsets to bytes, slices, and what loading reports for each file."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from belarus_data import sourcetexts
+from belarus_data.sourcetexts import TextFile
+
+# One-, two-, three- and four-byte characters, so that block edges fall inside characters.
+CHARACTERS = st.sampled_from(list("aZ .жЎў€’😀\u0301"))
+
+
+def _store(tmp_path: Path, texts: list[bytes]) -> tuple[sourcetexts.SourceTexts, list[sourcetexts.LoadedText]]:
+    files = []
+    for k, raw in enumerate(texts):
+        path = tmp_path / f"t{k}.txt"
+        path.write_bytes(raw)
+        files.append(TextFile(f"src-{k}", path, len(raw)))
+    return sourcetexts.load(files)
+
+
+@given(st.lists(st.text(CHARACTERS, max_size=300), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_every_code_point_offset_maps_to_its_byte(tmp_path_factory: object, texts: list[str]) -> None:
+    tmp = tmp_path_factory.mktemp("texts")  # type: ignore[attr-defined]
+    store, loaded = _store(tmp, [t.encode() for t in texts])
+    for k, text in enumerate(texts):
+        assert loaded[k].char_length == len(text)
+        assert loaded[k].sha256 == hashlib.sha256(text.encode()).hexdigest()
+        chars = np.arange(len(text) + 1)
+        got = store.byte_offsets(np.full(len(chars), k), chars) - store.start[k]
+        assert got.tolist() == [len(text[:c].encode()) for c in chars]
+    # Every slice between two character offsets is the same text.
+    k = max(range(len(texts)), key=lambda i: len(texts[i]))
+    text = texts[k]
+    if text:
+        cuts = np.array(sorted({0, len(text) // 3, len(text) // 2, len(text)}))
+        begin = store.byte_offsets(np.full(len(cuts), k), cuts)
+        pieces = store.slices(np.full(len(cuts) - 1, k), begin[:-1], begin[1:]).to_pylist()
+        assert [p.decode() for p in pieces] == [text[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def test_a_text_that_is_not_utf8_is_known_as_such_and_the_others_still_map(tmp_path: Path) -> None:
+    texts = ["жжж".encode(), "Лукашэнка".encode("cp1251"), "після".encode()]
+    store, loaded = _store(tmp_path, texts)
+    assert [t.utf8 for t in loaded] == [True, False, True]
+    assert "src-1" not in store and "src-2" in store
+    offsets = store.byte_offsets(np.array([2, 2]), np.array([1, 5])) - store.start[2]
+    assert offsets.tolist() == [2, 10]
+
+
+def test_a_file_that_changed_after_listing_is_not_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("short", encoding="utf-8")
+    store, loaded = sourcetexts.load([TextFile("src-a", path, 3)])  # the directory said 3 bytes
+    assert loaded[0].sha256 is None and not loaded[0].utf8 and "src-a" not in store
+
+
+def test_a_link_swapped_in_after_listing_is_not_followed(tmp_path: Path) -> None:
+    target = tmp_path / "outside.txt"
+    target.write_text("secret", encoding="utf-8")
+    link = tmp_path / "t.txt"
+    link.symlink_to(target)
+    _, loaded = sourcetexts.load([TextFile("src-a", link, 6)])
+    assert loaded[0].sha256 is None

@@ -1,5 +1,6 @@
 """Validation checks. Each module holds one family of checks over a :class:`Context`.
 
-The order in :data:`CHECKS` matters only for speed: later checks use values the
-earlier ones cached on the context (e.g. the source texts).
+:mod:`belarus_data.validation` runs them in two lanes side by side. Within the
+text lane the order matters: the quote and sentence checks read what the
+evidence checks leave on the context (``ctx.texts``, ``ctx.quotes_verified``).
 """

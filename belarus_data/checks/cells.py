@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from belarus_data.checks.arrays import strings
+from belarus_data.checks.arrays import mask, strings
 from belarus_data.checks.context import Context
 from belarus_data.models import columns as c
 from belarus_data.tables import TABLES, Table
@@ -51,8 +51,8 @@ def _bad_unique_values(column: pa.ChunkedArray, ok: Callable[[str], bool]) -> np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    distinct = pc.unique(column.drop_null()).to_pylist()
-    bad = [value for value in distinct if not ok(value)]
+    distinct = pc.unique(column).to_pylist()  # null is one more distinct value: cheaper than drop_null's copy
+    bad = [value for value in distinct if value is not None and not ok(value)]
     if not bad:
         return np.zeros(len(column), dtype=bool)
     return _bool(pc.is_in(column, value_set=pa.array(bad, pa.string())))
@@ -389,9 +389,9 @@ class ColumnArrays:
     def byte_lengths(self) -> np.ndarray:
         """UTF-8 bytes of each value (0 when empty): never fewer than its characters."""
         import numpy as np
+        import pyarrow.compute as pc
 
-        parts = [np.diff(_string_buffers(chunk)[0]) for chunk in self.column.chunks]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return np.asarray(pc.fill_null(pc.binary_length(self.column), 0))
 
     @cached_property
     def char_lengths(self) -> np.ndarray:
@@ -498,9 +498,13 @@ def _lifecycle_flags(t: TableArrays) -> np.ndarray:
     status = data.column("record_status")
     created, updated = data.column("created"), data.column("updated")
     flags: np.ndarray = _bool(pc.less(updated, created))
-    flags |= _bool(pc.and_(pc.equal(data.column("version"), "1"), pc.not_equal(updated, created)))
-    flags |= _bool(pc.not_equal(status, "active")) & ~t["status_reason"].present
-    flags |= _bool(pc.equal(status, "active")) & t["status_reason"].present
+    _, version_fits, version = t["version"].integers
+    # version == "1" exactly: "1" is the only text INT_RE reads as 1.
+    flags |= version_fits & (version == 1) & _bool(pc.not_equal(updated, created))
+    active = mask(pc.equal(status, "active"))
+    missing = ~t["record_status"].present  # counts as both active and not (flagged anyway: required)
+    flags |= (~active | missing) & ~t["status_reason"].present
+    flags |= (active | missing) & t["status_reason"].present
     if "superseded_by" in data.column_names:
         by = data.column("superseded_by")
         flags |= _bool(pc.equal(status, "superseded")) != t["superseded_by"].present

@@ -1,8 +1,8 @@
 """Reading the dataset as it was at a git revision, for the versioning rules and ``diff``.
 
 git is run as a subprocess with an argument list (never through a shell), only
-with ``show``, ``rev-parse``, ``merge-base`` and ``cat-file``, and only on paths
-named by the table registry. A revision that starts with '-' is refused so that
+with ``show``, ``rev-parse``, ``merge-base``, ``cat-file`` and ``diff --name-only``,
+and only on paths named by the table registry or under the dataset root. A revision that starts with '-' is refused so that
 it can never be taken for an option.
 """
 
@@ -126,6 +126,13 @@ def default_base(root: Path) -> str | None:
         if done.returncode == 0:
             return done.stdout.decode().strip()
     return None
+
+
+def changed_paths(root: Path, commit: str) -> set[str]:
+    """Paths under ``root`` (relative to it) that differ between ``commit`` and the working tree."""
+    check_ref(commit)
+    done = _git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", "--end-of-options", commit, "--", ".")
+    return {path for path in done.stdout.decode("utf-8", "replace").split("\0") if path}
 
 
 def _prefix(root: Path) -> str:

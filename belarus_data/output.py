@@ -42,6 +42,8 @@ def render(report: Report, fmt: str) -> str:
 
 def render_text(report: Report) -> str:
     lines = [p.as_text() for p in report.errors]
+    if report.scope:
+        lines.append(f"note: {report.scope}")
     if report.ok:
         lines.append(f"✓ valid: {report.root}")
         lines.extend(summary_lines(report))

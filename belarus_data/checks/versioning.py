@@ -23,7 +23,7 @@ import datetime as dt
 from belarus_data.checks.context import Context
 from belarus_data.gitbase import Snapshot
 from belarus_data.problems import Problem
-from belarus_data.tablediff import Cells, compare_tables
+from belarus_data.tablediff import Cells, TableChanges, compare_tables
 from belarus_data.tables import TABLES, Table
 
 # Fields whose change means the ID now names something else (a reused ID), not a correction.
@@ -114,14 +114,25 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
         )
 
 
-def check_against(ctx: Context, base: Snapshot) -> None:
-    """Add a problem for every record that breaks the versioning rules relative to ``base``."""
+def compare_all(ctx: Context, base: Snapshot) -> dict[str, TableChanges]:
+    """Each readable table's changes since ``base`` (tables new since then are absent)."""
+    changes = {}
     for table in TABLES:
         parsed = ctx.tables.get(table.name)
         old = base.tables.get(table.name)
-        if parsed is None or old is None:
+        if parsed is not None and old is not None:
+            changes[table.name] = compare_tables(table, old, parsed.data)
+    return changes
+
+
+def check_against(ctx: Context, base: Snapshot, compared: dict[str, TableChanges] | None = None) -> None:
+    """Add a problem for every record that breaks the versioning rules relative to ``base``."""
+    all_changes = compared if compared is not None else compare_all(ctx, base)
+    for table in TABLES:
+        parsed = ctx.tables.get(table.name)
+        changes = all_changes.get(table.name)
+        if parsed is None or changes is None:
             continue  # the file itself is broken (reported already), or the table is new
-        changes = compare_tables(table, old, parsed.data)
         if changes.added:
             versions = parsed.data.column("version").to_pylist()
             for index in changes.added:

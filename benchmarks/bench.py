@@ -7,9 +7,13 @@ For each size it generates (once, cached under ``benchmarks/out/``) a valid
 dataset with ``benchmarks/generate.py`` and measures, each in a fresh process
 so that peak memory is that step's alone:
 
-* ``arrow read``: pyarrow reading every record CSV as string columns, the
-  baseline (what validation cannot avoid);
+* ``arrow read``: pyarrow reading every record CSV as string columns with its
+  default options, the baseline (what validation cannot avoid);
 * ``validate``: ``belarus_data.validate(root)`` with every check on;
+* ``validate --changed-only``: the dataset committed as its own git repository
+  (once), one claim appended, then ``validate(root, base="HEAD",
+  changed_only=True)``: what a pull request adding a claim costs, versioning
+  rules (reading the base from git) included;
 * ``frictionless``: the stock ``frictionless.validate`` of the same package
   (only up to ``--frictionless-max``; above it the rate is extrapolated);
 * ``pandas.read_csv``: the claims file with the dtypes ``load_claims`` gives;
@@ -25,6 +29,8 @@ Times are wall-clock seconds of the step itself (imports excluded), the best of
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import platform
@@ -32,7 +38,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +71,6 @@ def step_arrow(root: Path) -> int:
     for table in TABLES:
         data = pacsv.read_csv(
             root / table.path,
-            read_options=pacsv.ReadOptions(block_size=64 << 20),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in table.columns},
                 null_values=[""],
@@ -81,6 +87,16 @@ def step_validate(root: Path) -> int:
     report = belarus_data.validate(root)
     if not report.ok:
         raise SystemExit("the generated dataset is invalid:\n" + "\n".join(p.as_text() for p in report.errors[:20]))
+    return sum(report.rows.values())
+
+
+def step_changed_only(root: Path) -> int:
+    """``validate --base HEAD --changed-only`` with one claim added since HEAD (see :func:`one_claim_added`)."""
+    import belarus_data
+
+    report = belarus_data.validate(root, base="HEAD", changed_only=True)
+    if not report.ok or not report.scope.startswith("checked 2 of"):
+        raise SystemExit(f"unexpected: {report.scope}; " + "; ".join(p.as_text() for p in report.errors[:5]))
     return sum(report.rows.values())
 
 
@@ -119,6 +135,7 @@ def step_load_claims(root: Path) -> int:
 STEPS: dict[str, Callable[[Path], int]] = {
     "arrow read": step_arrow,
     "validate": step_validate,
+    "validate --changed-only": step_changed_only,
     "frictionless": step_frictionless,
     "pandas.read_csv": step_pandas,
     "load_claims": step_load_claims,
@@ -192,6 +209,48 @@ def dataset(n: int, out: Path) -> Path:
     )
     stamp.write_text(json.dumps(wanted))
     return root
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+def committed(root: Path) -> None:
+    """Make the generated dataset its own git repository with everything committed (once; it is the base)."""
+    if (root / ".git").is_dir():
+        return
+    print(f"committing {root} as a git base ...", file=sys.stderr, flush=True)
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated dataset"]):
+        # Level-0 compression: the objects are only read back once per run.
+        subprocess.run(["git", "-c", "core.compression=0", "-C", str(root), *args], env=env, check=True)
+
+
+@contextmanager
+def one_claim_added(root: Path) -> Iterator[None]:
+    """A pull request's worth of change: one new claim appended to claims.csv, removed again afterwards."""
+    path = root / "records" / "claims.csv"
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(0, size - 65536))
+        last = f.read().decode("utf-8").splitlines()[-1]
+    row = next(csv.reader([last]))
+    row[0] = "clm-benchadd1"  # a new id; the rest is a copy of a valid claim
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(row)
+    with path.open("ab") as f:
+        f.write(out.getvalue().encode("utf-8"))
+    try:
+        yield
+    finally:
+        with path.open("r+b") as f:
+            f.truncate(size)
 
 
 def time_process(argv: list[str], repeat: int, cwd: Path) -> list[float]:
@@ -290,7 +349,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             best: Result | None = None
             for _ in range(repeat):
-                seconds, rows, peak, note = run_worker(step, root, args.timeout)
+                if step == "validate --changed-only":
+                    committed(root)
+                    with one_claim_added(root):
+                        seconds, rows, peak, note = run_worker(step, root, args.timeout)
+                else:
+                    seconds, rows, peak, note = run_worker(step, root, args.timeout)
                 current = Result(label(n), step, seconds, rows, peak, note=note)
                 if best is None or (seconds is not None and (best.seconds is None or seconds < best.seconds)):
                     best = current
@@ -300,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
             measured[step] = best
             print(f"{label(n)} {step}: {best.seconds} s, peak {best.peak_mib} MiB {best.note}", file=sys.stderr)
         arrow = measured["arrow read"].seconds
-        for step in ("validate", "frictionless"):
+        for step in ("validate", "frictionless", "validate --changed-only"):
             if step in measured:
                 measured[step].baseline = arrow
         measured["load_claims"].baseline = measured["pandas.read_csv"].seconds

@@ -9,7 +9,10 @@ pyarrow, as it does when pandas is not installed, goes on without it.
 pyarrow remembers the answer for its "is this a pandas object?" probes (a later
 ``to_pandas`` still imports pandas). So the guard is for a process that ends
 after validating, i.e. the ``belarus-data validate`` command; a library caller
-that may pass pandas objects to Arrow afterwards must not use it.
+that may pass pandas objects to Arrow afterwards must not use it. Should a check
+ever need pandas, the refused import fails loudly (exit 3), and
+``tests/test_cold_start.py`` runs the guarded command on the real dataset and
+the guarded validation on every corpus case.
 """
 
 from __future__ import annotations

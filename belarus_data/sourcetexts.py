@@ -140,36 +140,41 @@ class SourceTexts:
 BLOCK = 64  # bytes per block of the character-start index
 
 
+LEAD_PIECE = 1 << 18  # blocks (16 MiB) counted at a time: temporaries stay small
+
+
 def lead_index(data: np.ndarray, end: int) -> np.ndarray:
     """How many characters start in ``data[:end]`` before each 64-byte block (and in all of it, last).
 
     Counted eight bytes at a time: a continuation byte is 10xxxxxx, its top bit
     set and the next one clear. Two threads take half the blocks each (numpy
-    releases the GIL).
+    releases the GIL), 16 MiB at a time. ``data`` must extend to a whole block
+    past ``end`` (the store's zero padding), which is not counted.
     """
     import numpy as np
 
     blocks = -(-end // BLOCK)
     per_block = np.zeros(blocks, dtype=np.int64)
+    words = data[: blocks * BLOCK].view("<u8")
+    high = np.uint64(0x8080808080808080)
 
     def count(first: int, last: int) -> None:
-        chunk = np.zeros((last - first) * BLOCK, dtype=np.uint8)
-        raw = data[first * BLOCK : min(last * BLOCK, end)]
-        chunk[: len(raw)] = raw
-        words = chunk.view("<u8")
-        marks = np.left_shift(words, np.uint64(1))
-        np.invert(marks, out=marks)
-        np.bitwise_and(marks, words, out=marks)
-        np.bitwise_and(marks, np.uint64(0x8080808080808080), out=marks)
-        continuation = np.bitwise_count(marks).reshape(-1, BLOCK // 8).sum(axis=1, dtype=np.int64)
-        per_block[first:last] = BLOCK - continuation
-        if last == blocks:
-            per_block[-1] -= blocks * BLOCK - end  # zero padding is no character
+        for piece in range(first, last, LEAD_PIECE):
+            stop = min(piece + LEAD_PIECE, last)
+            chunk = words[piece * (BLOCK // 8) : stop * (BLOCK // 8)]
+            marks = np.left_shift(chunk, np.uint64(1))
+            np.invert(marks, out=marks)
+            np.bitwise_and(marks, chunk, out=marks)
+            np.bitwise_and(marks, high, out=marks)
+            continuation = np.bitwise_count(marks).reshape(-1, BLOCK // 8).sum(axis=1, dtype=np.int64)
+            per_block[piece:stop] = BLOCK - continuation
 
     step = max(1, -(-blocks // 2))
     with ThreadPoolExecutor(max_workers=2) as pool:
         for future in [pool.submit(count, k, min(k + step, blocks)) for k in range(0, blocks, step)]:
             future.result()
+    if blocks:
+        per_block[-1] -= blocks * BLOCK - end  # the zero padding is no character
     return np.concatenate(([0], np.cumsum(per_block)))
 
 

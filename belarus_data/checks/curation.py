@@ -149,9 +149,8 @@ def _probes(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _contains_probes(data: np.ndarray, offsets: np.ndarray, rows: np.ndarray, probes: np.ndarray) -> np.ndarray:
     """Which ``rows`` of the lower-cased quotes contain all three of their row's probes.
 
-    The first probe is looked for in every row at once, comparing each 8-byte
-    window of the quotes with its row's probe as one uint64; the few rows that
-    have it are checked for the other two one by one.
+    Each 8-byte window of the quotes is compared, as one uint64, with its row's
+    probe; a row stays in the running only while it has found every probe so far.
     """
     import numpy as np
 
@@ -165,18 +164,18 @@ def _contains_probes(data: np.ndarray, offsets: np.ndarray, rows: np.ndarray, pr
     for back in range(1, PROBE):  # the last 7 windows of a value run into the next one
         cut = offsets[1:] - base - back
         whole[cut[(cut >= offsets[:-1] - base) & (cut < len(windows))]] = False
-    first = np.zeros(len(offsets) - 1, dtype=np.uint64)
-    first[rows] = probes[:, 0]
-    wanted = np.repeat(first, lengths)[: len(windows)]
-    hits = np.flatnonzero((windows == wanted) & whole)
-    found[np.searchsorted(offsets[1:] - base, hits, side="right")] = True
-    asked = np.zeros(len(found), dtype=bool)
-    asked[rows] = True
-    found &= asked
-    for k in np.flatnonzero(found[rows]).tolist():
-        row = int(rows[k])
-        value = data[offsets[row] : offsets[row + 1]].tobytes()
-        found[row] = all(int(p).to_bytes(PROBE, "little") in value for p in probes[k, 1:])
+    found[rows] = True
+    ends = offsets[1:] - base
+    for k in range(probes.shape[1]):
+        # Rows out of the running look for 0: eight NUL bytes, which no readable text holds.
+        wanted = np.zeros(len(offsets) - 1, dtype=np.uint64)
+        wanted[rows] = np.where(found[rows], probes[:, k], 0)
+        hits = np.flatnonzero((windows == np.repeat(wanted, lengths)[: len(windows)]) & whole)
+        has = np.zeros(len(found), dtype=bool)
+        has[np.searchsorted(ends, hits, side="right")] = True
+        found &= has
+        if not found.any():
+            break
     result: np.ndarray = found[rows]
     return result
 

@@ -63,7 +63,7 @@ def _imported(stderr: str) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("extra", [[], ["--no-base"], ["--format", "json"], ["--engine", "rows"]])
+@pytest.mark.parametrize("extra", [[], ["--no-base"], ["--changed-only"], ["--format", "json"], ["--engine", "rows"]])
 def test_validate_process_on_the_real_dataset_imports_neither_pandas_nor_frictionless(extra: list[str]) -> None:
     # In the checkout, so that the default base (versioning against main) runs too, unless --no-base.
     done = subprocess.run(

@@ -28,8 +28,7 @@ Check = Callable[[Context], None]
 # they only append): the source texts and everything that reads them in one, the rest in the other.
 # Their heavy work is in Arrow and numpy kernels, which release the GIL, so on two cores they overlap.
 TEXT_CHECKS: tuple[Check, ...] = (
-    evidence.check_source_texts,
-    evidence.check_quotes,  # then quotes_verified is set, for:
+    evidence.check_source_texts,  # texts and quotes; then quotes_verified is set, for:
     curation.check_quote_in_one_sentence,
     curation.check_statement_paraphrases,
 )

@@ -2,5 +2,5 @@
 
 :mod:`belarus_data.validation` runs them in two lanes side by side. Within the
 text lane the order matters: the quote and sentence checks read what the
-evidence checks leave on the context (``ctx.texts``, ``ctx.quotes_verified``).
+evidence check leaves on the context (``ctx.quotes_verified``).
 """

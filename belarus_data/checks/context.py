@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-    from belarus_data.sourcetexts import SourceTexts
-
 Engine = Literal["fast", "rows"]
 
 
@@ -25,7 +23,6 @@ class Context:
     tables: dict[str, ParsedTable]  # only tables whose rows could be read
     problems: list[Problem] = field(default_factory=list)
     engine: Engine = "fast"
-    texts: SourceTexts | None = None  # the readable UTF-8 source texts, by source id
     quotes_verified: np.ndarray | None = None  # claims whose quote is exactly at its offsets in its text
 
     def add(

@@ -99,11 +99,23 @@ def _checked_file(ctx: Context, index: int, relative: str) -> TextFile | None:
     return TextFile("", resolved, size)
 
 
+TEXT_GROUP_BYTES = 64 << 20  # texts held in memory at once, with the claims that quote them
+
+
 def check_source_texts(ctx: Context) -> None:
-    """Each source's text exists inside records/texts/, is UTF-8, and has the recorded SHA-256 and length."""
+    """Each source's text is inside records/texts/, UTF-8, with the recorded SHA-256 and length; each quote is in it.
+
+    Quotes follow W3C TextPositionSelector semantics: the quote equals the text
+    between its offsets, the prefix and suffix the text just around it. Texts
+    are loaded a group of about 64 MiB at a time and the claims that quote them
+    checked then, so the texts are never all in memory. ``ctx.quotes_verified``
+    records which quotes were found exactly in place: the sentence check reads
+    only those.
+    """
+    import numpy as np
+
     if "sources" not in ctx.tables:
         return
-    sources = table("sources")
     rows = ctx.tables["sources"].data.select(["id", "text_path", "text_sha256", "text_length"]).to_pylist()
     texts = _texts_dir(ctx)
     files: list[TextFile] = []
@@ -117,49 +129,86 @@ def check_source_texts(ctx: Context) -> None:
         if found is not None:
             files.append(TextFile(row["id"], found.path, found.size))
             row_of_file.append(index)
-    store, loaded = sourcetexts.load(files)
-    for index, text in zip(row_of_file, loaded, strict=True):
-        row = rows[index]
-        if text.sha256 is None:
-            ctx.add(
-                sources,
-                index,
-                "text_path",
-                "text-missing",
-                f"records/{row['text_path']} could not be read (it changed, or was replaced, while being read)",
-                "commit the source text file itself, exactly as received",
-            )
-            continue
-        if row["text_sha256"] and text.sha256 != row["text_sha256"]:
-            ctx.add(
-                sources,
-                index,
-                "text_sha256",
-                "text-sha256",
-                "does not match the text file (the text was changed, or the record)",
-                f"the file's SHA-256 is {text.sha256}; texts are stored exactly as received",
-            )
-        if not text.utf8:
-            ctx.add(
-                sources,
-                index,
-                "text_path",
-                "text-encoding",
-                f"records/{row['text_path']} is not UTF-8",
-                "store the text as UTF-8",
-            )
-            continue
-        length = row["text_length"]
-        if length and length.isdigit() and int(length) != text.char_length:
-            ctx.add(
-                sources,
-                index,
-                "text_length",
-                "text-length",
-                f"is {length} but the text has {text.char_length} code points",
-                f"set text_length to {text.char_length}",
-            )
-    ctx.texts = store
+    claims = None
+    if "claims" in ctx.tables:
+        claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
+        ctx.quotes_verified = np.zeros(claims.num_rows, dtype=bool)
+        file_of_claim = _positions(claims.column("source_id"), [f.source_id for f in files])
+    sizes = np.cumsum([f.size for f in files])
+    first = 0
+    while first < len(files):
+        last = max(first + 1, int(np.searchsorted(sizes, sizes[first] + TEXT_GROUP_BYTES, side="left")))
+        last = min(last, len(files))
+        store, loaded = sourcetexts.load(files[first:last])
+        for index, text in zip(row_of_file[first:last], loaded, strict=True):
+            _check_text(ctx, index, rows[index], text)
+        if claims is not None and ctx.quotes_verified is not None:
+            quoting = np.flatnonzero((file_of_claim >= first) & (file_of_claim < last))
+            known = strings(store.ids())
+            for batch in range(0, len(quoting), QUOTE_BATCH):
+                members = quoting[batch : batch + QUOTE_BATCH]
+                part = claims.take(_indices(members))
+                ctx.quotes_verified[members] = _check_quote_rows(ctx, store, known, part, members)
+        first = last
+
+
+def _positions(values: pa.ChunkedArray, keys: list[str]) -> np.ndarray:
+    """For each value, the position of the first equal key (-1 if none)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if not keys:
+        return np.full(len(values), -1, dtype=np.int64)
+    return np.asarray(pc.fill_null(pc.index_in(values, value_set=strings(keys)), -1), dtype=np.int64)
+
+
+def _indices(rows: np.ndarray) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.array(rows, pa.int64())
+
+
+def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sourcetexts.LoadedText) -> None:
+    sources = table("sources")
+    if text.sha256 is None:
+        ctx.add(
+            sources,
+            index,
+            "text_path",
+            "text-missing",
+            f"records/{row['text_path']} could not be read (it changed, or was replaced, while being read)",
+            "commit the source text file itself, exactly as received",
+        )
+        return
+    if row["text_sha256"] and text.sha256 != row["text_sha256"]:
+        ctx.add(
+            sources,
+            index,
+            "text_sha256",
+            "text-sha256",
+            "does not match the text file (the text was changed, or the record)",
+            f"the file's SHA-256 is {text.sha256}; texts are stored exactly as received",
+        )
+    if not text.utf8:
+        ctx.add(
+            sources,
+            index,
+            "text_path",
+            "text-encoding",
+            f"records/{row['text_path']} is not UTF-8",
+            "store the text as UTF-8",
+        )
+        return
+    length = row["text_length"]
+    if length and length.isdigit() and int(length) != text.char_length:
+        ctx.add(
+            sources,
+            index,
+            "text_length",
+            "text-length",
+            f"is {length} but the text has {text.char_length} code points",
+            f"set text_length to {text.char_length}",
+        )
 
 
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
@@ -187,28 +236,10 @@ def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.utf8_length(column), -1), dtype=np.int64)
 
 
-def check_quotes(ctx: Context) -> None:
-    """Each quote equals its source text between its offsets (W3C TextPositionSelector semantics).
-
-    Also records, in ``ctx.quotes_verified``, which claims' quotes were found
-    exactly where they say: the sentence check reads only those.
-    """
-    import numpy as np
-
-    if "claims" not in ctx.tables:
-        return
-    data = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
-    verified = np.zeros(data.num_rows, dtype=bool)
-    if ctx.texts is not None and len(ctx.texts):
-        known = strings(ctx.texts.ids())
-        for first in range(0, data.num_rows, QUOTE_BATCH):
-            batch = data.slice(first, QUOTE_BATCH)
-            verified[first : first + batch.num_rows] = _check_quote_rows(ctx, ctx.texts, known, batch, first)
-    ctx.quotes_verified = verified
-
-
-def _check_quote_rows(ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, first: int) -> np.ndarray:
-    """Check one slice of the claims; returns which of its quotes are exactly in place."""
+def _check_quote_rows(
+    ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, index: np.ndarray
+) -> np.ndarray:
+    """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -225,7 +256,7 @@ def _check_quote_rows(ctx: Context, texts: SourceTexts, known: pa.Array, data: p
         text = texts.text(data.column("source_id")[row].as_py())
         ctx.add(
             claims,
-            first + row,
+            int(index[row]),
             "end",
             "offsets-range",
             f"offsets {start[row]}–{end[row]} run past the end of the text ({len(text)} code points)",
@@ -253,7 +284,7 @@ def _check_quote_rows(ctx: Context, texts: SourceTexts, known: pa.Array, data: p
         found = text[start[row] : end[row]]
         ctx.add(
             claims,
-            first + row,
+            int(index[row]),
             "quote",
             "quote-mismatch",
             f"differs from the source text at {start[row]}–{end[row]}, which reads {found[:80]!r}",
@@ -281,7 +312,7 @@ def _check_quote_rows(ctx: Context, texts: SourceTexts, known: pa.Array, data: p
             around = text[max(0, s - 32) : s] if name == "prefix" else text[e : e + 32]
             ctx.add(
                 claims,
-                first + row,
+                int(index[row]),
                 name,
                 code,
                 f"is not the text just {what} the quote",

@@ -150,6 +150,7 @@ def unsafe_code_points() -> np.ndarray:
 # (U+00C0-U+02FF) and D0-D1 never start an unsafe character (tests/test_cells_screen.py checks that),
 # so they are not even decoded.
 WINDOW = 1 << 18
+SMALL_TEXT_CHUNK = WINDOW // 4  # bytes: free text in chunks averaging less is combined into one
 SAFE_LEAD_BYTES = (*range(0xC3, 0xCC), 0xD0, 0xD1)
 
 
@@ -255,7 +256,7 @@ def _screen_chunk(chunk: pa.Array, scratch: np.ndarray) -> np.ndarray:
     if found:
         positions = np.concatenate(found)
         unsafe = positions[_unsafe_at(data, positions)]
-        flags[np.searchsorted(offsets, unsafe, side="right") - 1] = True
+        flags[_rows_at(offsets, unsafe)] = True
     return flags
 
 
@@ -269,7 +270,7 @@ def _free_text_flags(column: pa.ChunkedArray) -> np.ndarray:
         flags: np.ndarray = _bool(pc.match_substring_regex(column, f"{FORBIDDEN_RE2}|{FORMULA_RE2}"))
         flags |= _bool(pc.not_equal(column, pc.utf8_normalize(column, "NFC")))
         return flags
-    if column.num_chunks > 1 and column.nbytes < WINDOW // 4 * column.num_chunks:
+    if column.num_chunks > 1 and column.nbytes < SMALL_TEXT_CHUNK * column.num_chunks:
         column = pa.chunked_array([column.combine_chunks()])  # small chunks: one copy beats many calls
     scratch = np.empty(WINDOW, dtype=np.uint8)
     parts = [_screen_chunk(chunk, scratch) for chunk in column.chunks]
@@ -289,7 +290,8 @@ def _rows_at(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """The row holding each byte position."""
     import numpy as np
 
-    rows: np.ndarray = np.searchsorted(offsets, positions, side="right") - 1
+    # In the offsets' own dtype, so that numpy does not convert all the offsets.
+    rows: np.ndarray = np.searchsorted(offsets, positions.astype(offsets.dtype), side="right") - 1
     return rows
 
 
@@ -495,8 +497,8 @@ def _lifecycle_flags(t: TableArrays) -> np.ndarray:
     import pyarrow.compute as pc
 
     data = t.data
-    status = data.column("record_status")
-    created, updated = data.column("created"), data.column("updated")
+    status = t["record_status"].column
+    created, updated = t["created"].column, t["updated"].column
     flags: np.ndarray = _bool(pc.less(updated, created))
     _, version_fits, version = t["version"].integers
     # version == "1" exactly: "1" is the only text INT_RE reads as 1.
@@ -506,9 +508,9 @@ def _lifecycle_flags(t: TableArrays) -> np.ndarray:
     flags |= (~active | missing) & ~t["status_reason"].present
     flags |= (active | missing) & t["status_reason"].present
     if "superseded_by" in data.column_names:
-        by = data.column("superseded_by")
+        by = t["superseded_by"].column
         flags |= _bool(pc.equal(status, "superseded")) != t["superseded_by"].present
-        flags |= _bool(pc.fill_null(pc.equal(by, data.column("id")), False))
+        flags |= _bool(pc.fill_null(pc.equal(by, t["id"].column), False))
     return flags
 
 
@@ -520,7 +522,7 @@ def _source_flags(t: TableArrays) -> np.ndarray:
 def _actor_flags(t: TableArrays) -> np.ndarray:
     import pyarrow.compute as pc
 
-    return _bool(pc.fill_null(pc.equal(t.data.column("parent_id"), t.data.column("id")), False))
+    return _bool(pc.fill_null(pc.equal(t["parent_id"].column, t["id"].column), False))
 
 
 def _claim_flags(t: TableArrays) -> np.ndarray:
@@ -537,13 +539,11 @@ def _claim_flags(t: TableArrays) -> np.ndarray:
         for name in ("time_phrase", "time_anchor", "time_edtf", "horizon", "resolution", "resolution_note")
     }
     flags |= valid["time_phrase"] & ~(valid["time_anchor"] & valid["time_edtf"])
-    prediction = _bool(pc.fill_null(pc.equal(t.data.column("claim_type"), "prediction"), False))
+    prediction = _bool(pc.fill_null(pc.equal(t["claim_type"].column, "prediction"), False))
     flags |= prediction & ~valid["resolution"]
     flags |= ~prediction & (valid["resolution"] | valid["horizon"])
     resolved = _bool(
-        pc.fill_null(
-            pc.is_in(t.data.column("resolution"), value_set=strings(["came_true", "did_not", "partly"])), False
-        )
+        pc.fill_null(pc.is_in(t["resolution"].column, value_set=strings(["came_true", "did_not", "partly"])), False)
     )
     flags |= resolved & ~valid["resolution_note"]
     return flags
@@ -572,7 +572,7 @@ def flag_rows(table: Table, data: pa.Table) -> np.ndarray:
     arrays = TableArrays(data)
     flags = _lifecycle_flags(arrays)
     for name in table.columns:
-        flags |= column_flags(data.column(name), table.rules[name], name in table.required, arrays[name])
+        flags |= column_flags(arrays[name].column, table.rules[name], name in table.required, arrays[name])
     extra = ROW_FLAGS.get(table.name)
     if extra is not None:
         flags |= extra(arrays)

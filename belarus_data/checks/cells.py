@@ -416,6 +416,10 @@ class ColumnArrays:
         values = np.asarray(pc.fill_null(pc.cast(source, "int64"), 0), dtype=np.int64)
         return ok, fits, values
 
+    def trim(self) -> None:
+        """Drop the byte lengths: only the column's own flags read them (the row flags never do)."""
+        self.__dict__.pop("byte_lengths", None)
+
     def too_long(self, max_length: int) -> np.ndarray:
         """Values over ``max_length`` characters (bytes first: characters are counted only where needed)."""
         import numpy as np
@@ -573,6 +577,7 @@ def flag_rows(table: Table, data: pa.Table) -> np.ndarray:
     flags = _lifecycle_flags(arrays)
     for name in table.columns:
         flags |= column_flags(arrays[name].column, table.rules[name], name in table.required, arrays[name])
+        arrays[name].trim()  # a table's byte lengths at once would be ~4 bytes a cell
     extra = ROW_FLAGS.get(table.name)
     if extra is not None:
         flags |= extra(arrays)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from belarus_data import gitbase
+from belarus_data.checks.arrays import take_rows
 from belarus_data.checks.context import Context
 from belarus_data.csvfile import ParsedTable
 from belarus_data.tablediff import TableChanges
@@ -89,10 +90,8 @@ def scope(root: Path, commit: str, ctx: Context, changes: dict[str, TableChanges
 
 def narrowed(ctx: Context, rows: dict[str, np.ndarray]) -> Context:
     """A context holding only ``rows`` of each table (with their own line numbers), sharing the problem list."""
-    import pyarrow as pa
-
     tables = {
-        name: ParsedTable(parsed.file, parsed.data.take(pa.array(rows[name])), parsed.lines[rows[name]])
+        name: ParsedTable(parsed.file, take_rows(parsed.data, rows[name]), parsed.lines[rows[name]])
         for name, parsed in ctx.tables.items()
         if name in rows
     }

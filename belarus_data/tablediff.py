@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from belarus_data.checks.arrays import take_rows
 from belarus_data.tables import Table
 
 if TYPE_CHECKING:
@@ -42,9 +43,8 @@ class TableChanges:
 
 
 def _rows(data: pa.Table, indices: list[int]) -> list[dict[str, object]]:
-    import pyarrow as pa
 
-    return data.take(pa.array(indices, pa.int64())).to_pylist() if indices else []
+    return take_rows(data, indices).to_pylist() if indices else []
 
 
 def _key_column(data: pa.Table, keys: list[str]) -> pa.ChunkedArray:
@@ -115,7 +115,7 @@ def compare_tables(spec: Table, old: pa.Table, new: pa.Table) -> TableChanges:
         result.deleted.append((int(row[LINE]), {c: row[c] for c in spec.columns}))  # type: ignore[call-overload,misc]
     if len(new_pos) == 0:
         return result
-    aligned_new, aligned_old = new.take(new_pos), old.take(old_pos)
+    aligned_new, aligned_old = take_rows(new, new_pos), take_rows(old, old_pos)
     differs = np.zeros(len(new_pos), dtype=bool)
     for name in others:
         a, b = aligned_new.column(name), aligned_old.column(name)

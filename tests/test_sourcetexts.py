@@ -70,3 +70,16 @@ def test_a_link_swapped_in_after_listing_is_not_followed(tmp_path: Path) -> None
     link.symlink_to(target)
     _, loaded = sourcetexts.load([TextFile("src-a", link, 6)])
     assert loaded[0].sha256 is None
+
+
+def test_take_rows_matches_arrow_take_in_any_order() -> None:
+    import pyarrow as pa
+
+    from belarus_data.checks.arrays import take_rows
+
+    blocks = [
+        pa.record_batch({"a": [f"r{i}" for i in range(k, k + 5)], "b": list(range(k, k + 5))}) for k in (0, 5, 10)
+    ]
+    table = pa.Table.from_batches(blocks)
+    for rows in ([], [0], [14, 0, 7, 7, 3], list(range(15)), [5, 6, 7, 12]):
+        assert take_rows(table, rows).to_pylist() == table.take(pa.array(rows, pa.int64())).to_pylist()

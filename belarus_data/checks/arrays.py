@@ -22,3 +22,36 @@ def mask(values: Any) -> np.ndarray:
     import pyarrow.compute as pc
 
     return np.asarray(pc.fill_null(values, False), dtype=bool)
+
+
+def take_rows(data: pa.Table, rows: Any) -> pa.Table:
+    """``data``'s rows at ``rows`` (any order, repeats allowed), taken block by block.
+
+    ``Table.take`` on the ~700 blocks of a parsed file concatenates every column
+    first: 1.3 s and +340 MB at 1M claims, even for two rows. Here each block
+    gives its own rows, and only the (small) result is reordered.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    wanted = np.asarray(rows, dtype=np.int64)
+    batches = data.to_batches()
+    if len(wanted) == 0 or not batches:
+        return data.slice(0, 0)
+    if len(wanted) == data.num_rows and np.array_equal(wanted, np.arange(data.num_rows)):
+        return data
+    order = np.argsort(wanted, kind="stable")
+    ascending = wanted[order]
+    starts = np.cumsum([0] + [b.num_rows for b in batches])
+    block = np.searchsorted(starts, ascending, side="right") - 1
+    cuts = np.flatnonzero(np.diff(block)) + 1
+    parts = [
+        batches[int(blocks[0])].take(pa.array(group - starts[blocks[0]], pa.int64()))
+        for group, blocks in zip(np.split(ascending, cuts), np.split(block, cuts), strict=True)
+    ]
+    taken = pa.Table.from_batches(parts, schema=data.schema)
+    if np.array_equal(order, np.arange(len(order))):
+        return taken
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    return taken.combine_chunks().take(pa.array(back, pa.int64()))

@@ -110,8 +110,8 @@ def _package_sources(root: Path) -> list[dict[str, str]]:
     ]
 
 
-def datapackage(root: Path) -> dict[str, Any]:
-    """The datapackage.json descriptor."""
+def datapackage(root: Path, *, with_sources: bool = True) -> dict[str, Any]:
+    """The datapackage.json descriptor (``with_sources=False``: its shape, with an empty sources list)."""
     return {
         "profile": "tabular-data-package",
         "name": "belarus-data",
@@ -122,7 +122,7 @@ def datapackage(root: Path) -> dict[str, Any]:
         "code_license": CODE_LICENSE,
         "keywords": ["Belarus", "Russia", "security policy", "foreign policy", "claims", "events", "PLOVER", "EDTF"],
         "contributors": [{"title": "belarus-data contributors", "role": "author"}],
-        "sources": _package_sources(root),
+        "sources": _package_sources(root) if with_sources else [],
         "resources": [
             {
                 "name": t.name,

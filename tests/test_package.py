@@ -78,3 +78,13 @@ def test_frictionless_accepts_the_package() -> None:
     for root in (REPO, VALID):
         report = Package("datapackage.json", basepath=str(root)).validate()
         assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_depth_counts_nesting_like_the_position_scan() -> None:
+    from belarus_data.jsonpos import depth, scan
+
+    for nested in range(0, 8):
+        raw = "[" * nested + "1" + "]" * nested
+        assert depth(json.loads(raw)) == nested
+        assert (scan(raw, 5).too_deep_line is not None) == (depth(json.loads(raw)) > 5)
+    assert depth({"a": [{"b": {}}], "c": 1}) == 4

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from belarus_data.checks.context import Context
-from belarus_data.jsonpos import Positions, scan
+from belarus_data.jsonpos import LazyPositions, depth
 from belarus_data.problems import Problem
 from belarus_data.tables import TABLES
 
@@ -61,7 +61,7 @@ def is_unsafe_path(value: object) -> bool:
     )
 
 
-def _read(ctx: Context) -> tuple[str, Positions, Any] | None:
+def _read(ctx: Context) -> tuple[str, LazyPositions, Any] | None:
     """The descriptor's text, value positions and parsed value, or None (with a problem recorded)."""
     path = ctx.root / FILE
     if path.is_symlink() or not path.is_file():
@@ -81,12 +81,30 @@ def _read(ctx: Context) -> tuple[str, Positions, Any] | None:
         )
         return None
     raw = path.read_bytes().decode("utf-8", errors="replace")
-    positions = scan(raw, MAX_JSON_DEPTH)
-    if positions.too_deep_line is not None:
+    positions = LazyPositions(raw, MAX_JSON_DEPTH)
+    try:
+        descriptor = json.loads(raw)
+    except RecursionError:
+        descriptor = None  # nested deeper than the parser goes: reported as too deep below
+    except ValueError as err:
+        if positions.found.too_deep_line is None:
+            ctx.problems.append(
+                Problem(
+                    FILE,
+                    getattr(err, "lineno", None),
+                    None,
+                    "package-invalid",
+                    f"is not valid JSON ({str(err)[:120]})",
+                    REGENERATE,
+                )
+            )
+            return None
+        descriptor = None
+    if (descriptor is None or depth(descriptor) > MAX_JSON_DEPTH) and positions.found.too_deep_line is not None:
         ctx.problems.append(
             Problem(
                 FILE,
-                positions.too_deep_line,
+                positions.found.too_deep_line,
                 None,
                 "package-too-deep",
                 f"nests objects/arrays more than {MAX_JSON_DEPTH} levels deep",
@@ -94,24 +112,10 @@ def _read(ctx: Context) -> tuple[str, Positions, Any] | None:
             )
         )
         return None
-    try:
-        descriptor = json.loads(raw)
-    except (ValueError, RecursionError) as err:
-        ctx.problems.append(
-            Problem(
-                FILE,
-                getattr(err, "lineno", None),
-                None,
-                "package-invalid",
-                f"is not valid JSON ({str(err)[:120]})",
-                REGENERATE,
-            )
-        )
-        return None
     return raw, positions, descriptor
 
 
-def _type_problem(positions: Positions, pointer: str, key: str, found: object, expected: object) -> Problem:
+def _type_problem(positions: LazyPositions, pointer: str, key: str, found: object, expected: object) -> Problem:
     return Problem(
         FILE,
         positions.line(pointer),
@@ -123,7 +127,7 @@ def _type_problem(positions: Positions, pointer: str, key: str, found: object, e
 
 
 def _check_keys(
-    ctx: Context, positions: Positions, pointer: str, found: dict[str, Any], expected: dict[str, Any]
+    ctx: Context, positions: LazyPositions, pointer: str, found: dict[str, Any], expected: dict[str, Any]
 ) -> None:
     """Unknown keys and keys of the wrong JSON type, one level deep."""
     for key, value in found.items():
@@ -143,7 +147,7 @@ def _check_keys(
             ctx.problems.append(_type_problem(positions, here, key, value, expected[key]))
 
 
-def _check_resource(ctx: Context, positions: Positions, index: int, resource: dict[str, Any], model: Any) -> None:
+def _check_resource(ctx: Context, positions: LazyPositions, index: int, resource: dict[str, Any], model: Any) -> None:
     pointer = f"/resources/{index}"
     name = resource.get("name")
     expected = {t.name: t for t in TABLES}
@@ -200,7 +204,7 @@ def check_descriptor(ctx: Context) -> None:
     if read is None:
         return
     _, positions, descriptor = read
-    model = datapackage(ctx.root)
+    model = datapackage(ctx.root, with_sources=False)  # the shape only: one level of keys and types
     if not isinstance(descriptor, dict):
         ctx.problems.append(_type_problem(positions, "", "", descriptor, model))
         return

@@ -14,7 +14,9 @@ them to that.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from collections.abc import Callable
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -45,6 +47,12 @@ def _bool(mask: Any) -> np.ndarray:
     return np.asarray(mask, dtype=bool)
 
 
+# Columns are flagged on up to this many threads (Arrow kernels and numpy release the GIL) ...
+WORKERS = min(2, os.cpu_count() or 1)
+# ... but the model's own Python checks (the EDTF grammar, pycountry's lazy database) run one at a time.
+_MODEL_CODE = threading.Lock()
+
+
 def _bad_unique_values(column: pa.ChunkedArray, ok: Callable[[str], bool]) -> np.ndarray:
     """Rows whose value fails ``ok``, calling it once per distinct value."""
     import numpy as np
@@ -52,7 +60,8 @@ def _bad_unique_values(column: pa.ChunkedArray, ok: Callable[[str], bool]) -> np
     import pyarrow.compute as pc
 
     distinct = pc.unique(column).to_pylist()  # null is one more distinct value: cheaper than drop_null's copy
-    bad = [value for value in distinct if value is not None and not ok(value)]
+    with _MODEL_CODE:
+        bad = [value for value in distinct if value is not None and not ok(value)]
     if not bad:
         return np.zeros(len(column), dtype=bool)
     return _bool(pc.is_in(column, value_set=pa.array(bad, pa.string())))
@@ -385,6 +394,8 @@ class ColumnArrays:
         import numpy as np
         import pyarrow.compute as pc
 
+        if self.column.null_count in (0, len(self.column)):  # known without a pass: most columns
+            return np.full(len(self.column), self.column.null_count == 0)
         return np.asarray(pc.is_valid(self.column), dtype=bool)
 
     @cached_property
@@ -573,11 +584,25 @@ ROW_FLAGS: dict[str, Callable[[TableArrays], np.ndarray]] = {
 
 def flag_rows(table: Table, data: pa.Table) -> np.ndarray:
     """Rows of ``data`` that the model may reject."""
+    from concurrent.futures import ThreadPoolExecutor
+
     arrays = TableArrays(data)
-    flags = _lifecycle_flags(arrays)
     for name in table.columns:
-        flags |= column_flags(arrays[name].column, table.rules[name], name in table.required, arrays[name])
+        arrays[name]  # made here: each worker then touches only its own column's arrays
+
+    def one(name: str) -> np.ndarray:
+        found = column_flags(arrays[name].column, table.rules[name], name in table.required, arrays[name])
         arrays[name].trim()  # a table's byte lengths at once would be ~4 bytes a cell
+        return found
+
+    flags = _lifecycle_flags(arrays)
+    if WORKERS > 1 and data.num_rows > SCREEN_ROWS:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for found in pool.map(one, table.columns):
+                flags |= found
+    else:
+        for name in table.columns:
+            flags |= one(name)
     extra = ROW_FLAGS.get(table.name)
     if extra is not None:
         flags |= extra(arrays)

@@ -8,8 +8,16 @@ Two engines give the same problems:
   flagged rows only, so the wording of each message is identical.
 
 The flags may over-approximate (a flagged row can turn out valid) but must
-never miss a row the model rejects; ``tests/test_engines_agree.py`` holds
-them to that.
+never miss a row the model rejects; ``tests/test_engines_agree.py`` and
+``tests/test_cells_large.py`` hold them to that.
+
+The fast flags read bytes where a regex per row would cost more: free text
+above SCREEN_ROWS rows is screened on its UTF-8 bytes (a few min/max
+reductions per cache-sized window; only suspicious lead bytes are decoded),
+IDs, tag lists and whole numbers are checked exactly on their bytes, lengths
+are counted in bytes first, and distinct values (dates, EDTF, codes) are
+checked once each. Arrays two rules share (lengths, parsed numbers) are made
+once per column, and the columns of a large table are flagged on two threads.
 """
 
 from __future__ import annotations
@@ -37,14 +45,15 @@ FORBIDDEN_RE2 = "[" + "".join(f"\\x{{{a:04x}}}-\\x{{{b:04x}}}" for a, b in c.FOR
 FORMULA_RE2 = "^[=+@\\t\\r-]"
 
 
-def _bool(mask: Any) -> np.ndarray:
+def _bool(values: Any) -> np.ndarray:
+    """A boolean numpy mask; null counts as True (flagged)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(mask, pa.ChunkedArray | pa.Array):
-        return np.asarray(pc.fill_null(mask, True), dtype=bool)
-    return np.asarray(mask, dtype=bool)
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return np.asarray(pc.fill_null(values, True), dtype=bool)
+    return np.asarray(values, dtype=bool)
 
 
 # Columns are flagged on up to this many threads (Arrow kernels and numpy release the GIL) ...
@@ -149,6 +158,7 @@ def unsafe_code_points() -> np.ndarray:
     table = np.zeros(0x110000, dtype=bool)
     for a, b in (*c.FORBIDDEN_RANGES, *nfc_suspect_ranges()):
         table[a : b + 1] = True
+    table.flags.writeable = False  # shared by every caller (and thread)
     return table
 
 

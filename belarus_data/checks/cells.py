@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from belarus_data.checks.arrays import mask, strings
+from belarus_data.checks.arrays import mask, strings, take_rows
 from belarus_data.checks.context import Context
 from belarus_data.models import columns as c
 from belarus_data.tables import TABLES, Table
@@ -654,6 +654,6 @@ def check_cells(ctx: Context) -> None:
         indices = np.arange(data.num_rows) if ctx.engine == "rows" else np.flatnonzero(flag_rows(table, data))
         if len(indices) == 0:
             continue
-        subset = data.take(indices).to_pylist()
+        subset = take_rows(data, indices).to_pylist()  # not Table.take: it concatenates every column first
         for index, row in zip(indices.tolist(), subset, strict=True):
             word_row(ctx, table, index, row)

@@ -253,6 +253,21 @@ def snapshot_at(root: Path, ref: str) -> Snapshot:
     return Snapshot(commit[:12], tables)
 
 
+@dataclass
+class StoredBase:
+    """The record files as stored at one revision, unparsed (None: the file did not exist there)."""
+
+    label: str  # a short commit id, for messages
+    files: dict[str, bytes | None]  # table name -> bytes
+
+
+def stored_at(root: Path, ref: str) -> StoredBase:
+    """Every record file of the dataset at ``ref``, as bytes (one ``git cat-file --batch``)."""
+    commit = resolve(root, ref)
+    stored = show_all(root, commit, [table.path for table in TABLES])
+    return StoredBase(commit[:12], {table.name: stored[table.path] for table in TABLES})
+
+
 def snapshot_of_tree(root: Path) -> Snapshot:
     """Every record table as it is in the working tree under ``root``."""
     tables = {}

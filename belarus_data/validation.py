@@ -103,7 +103,7 @@ def validate(
     """
     dataset = resolve_root(root)
     # Read the base first: an unusable revision is a usage error, raised before any work.
-    snapshot = gitbase.snapshot_at(dataset, base) if base is not None else None
+    snapshot = gitbase.stored_at(dataset, base) if base is not None else None
     ctx = Context(root=dataset, tables={}, engine=engine)
     read_tables(dataset, ctx)
     changes = versioning.compare_all(ctx, snapshot) if snapshot is not None else {}

@@ -21,9 +21,9 @@ from __future__ import annotations
 import datetime as dt
 
 from belarus_data.checks.context import Context
-from belarus_data.gitbase import Snapshot
+from belarus_data.gitbase import StoredBase
 from belarus_data.problems import Problem
-from belarus_data.tablediff import Cells, TableChanges, compare_tables
+from belarus_data.tablediff import Cells, TableChanges, changes_since
 from belarus_data.tables import TABLES, Table
 
 # Fields whose change means the ID now names something else (a reused ID), not a correction.
@@ -114,18 +114,17 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
         )
 
 
-def compare_all(ctx: Context, base: Snapshot) -> dict[str, TableChanges]:
-    """Each readable table's changes since ``base`` (tables new since then are absent)."""
+def compare_all(ctx: Context, base: StoredBase) -> dict[str, TableChanges]:
+    """Each readable table's changes since ``base``."""
     changes = {}
     for table in TABLES:
         parsed = ctx.tables.get(table.name)
-        old = base.tables.get(table.name)
-        if parsed is not None and old is not None:
-            changes[table.name] = compare_tables(table, old, parsed.data)
+        if parsed is not None:
+            changes[table.name] = changes_since(table, base.files.get(table.name), ctx.root / table.path, parsed)
     return changes
 
 
-def check_against(ctx: Context, base: Snapshot, compared: dict[str, TableChanges] | None = None) -> None:
+def check_against(ctx: Context, base: StoredBase, compared: dict[str, TableChanges] | None = None) -> None:
     """Add a problem for every record that breaks the versioning rules relative to ``base``."""
     all_changes = compared if compared is not None else compare_all(ctx, base)
     for table in TABLES:

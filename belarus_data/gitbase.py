@@ -1,7 +1,7 @@
 """Reading the dataset as it was at a git revision, for the versioning rules and ``diff``.
 
 git is run as a subprocess with an argument list (never through a shell), only
-with ``show``, ``rev-parse``, ``merge-base``, ``cat-file`` and ``diff --name-only``,
+with ``show``, ``rev-parse``, ``merge-base``, ``cat-file``, ``diff --name-only`` and ``ls-files``,
 and only on paths named by the table registry or under the dataset root. A revision that starts with '-' is refused so that
 it can never be taken for an option.
 """
@@ -70,6 +70,22 @@ def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None)
     if check and done.returncode != 0:
         raise GitBaseError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return done
+
+
+def _git_to(repo: Path, out: Any, *args: str) -> None:
+    """Run git with its output going straight into the open file ``out``."""
+    git = shutil.which("git")
+    if git is None:
+        raise GitBaseError("git is not installed; install git or leave out --base")
+    env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            [git, "-C", str(repo), *args], stdout=out, stderr=subprocess.PIPE, env=env, timeout=GIT_TIMEOUT_SECONDS
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise GitBaseError(f"running git failed: {err}") from err
+    if done.returncode != 0:
+        raise GitBaseError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
 
 
 def check_ref(ref: str) -> str:
@@ -255,17 +271,51 @@ def snapshot_at(root: Path, ref: str) -> Snapshot:
 
 @dataclass
 class StoredBase:
-    """The record files as stored at one revision, unparsed (None: the file did not exist there)."""
+    """The record files as stored at one revision, for those that differ from the working tree.
+
+    A table not in ``files`` is byte for byte the same as at the base. A file in
+    it is stored in a temporary file (kept until this object goes), or None when
+    the base did not have it.
+    """
 
     label: str  # a short commit id, for messages
-    files: dict[str, bytes | None]  # table name -> bytes
+    files: dict[str, Path | None]  # table name -> the stored bytes, in a temporary file
+    keep: Any = None  # the temporary directory holding them
+
+
+def untracked_paths(root: Path) -> set[str]:
+    """Files under ``root`` (relative to it) that git does not track and does not ignore."""
+    done = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+    prefix = _prefix(root)
+    return {p.removeprefix(prefix) for p in done.stdout.decode("utf-8", "replace").split("\0") if p}
 
 
 def stored_at(root: Path, ref: str) -> StoredBase:
-    """Every record file of the dataset at ``ref``, as bytes (one ``git cat-file --batch``)."""
+    """The record files of the dataset at ``ref`` that differ from the working tree.
+
+    git writes each one straight into a temporary file, which the comparison
+    maps into memory a block at a time: a 700 MB table is neither piped through
+    Python nor held in it. Unchanged tables are not read at all.
+    """
+    import tempfile
+
     commit = resolve(root, ref)
-    stored = show_all(root, commit, [table.path for table in TABLES])
-    return StoredBase(commit[:12], {table.name: stored[table.path] for table in TABLES})
+    differ = changed_paths(root, commit) | untracked_paths(root)
+    folder = tempfile.TemporaryDirectory(prefix="belarus-data-base-")
+    prefix = _prefix(root)
+    files: dict[str, Path | None] = {}
+    for table in TABLES:
+        if table.path not in differ:
+            continue
+        spec = f"{commit}:{prefix}{table.path}"
+        if _git(root, "cat-file", "-e", spec, check=False).returncode != 0:
+            files[table.name] = None
+            continue
+        target = Path(folder.name) / f"{table.name}.csv"
+        with target.open("wb") as out:
+            _git_to(root, out, "cat-file", "blob", spec)
+        files[table.name] = target
+    return StoredBase(commit[:12], files, folder)
 
 
 def snapshot_of_tree(root: Path) -> Snapshot:

@@ -8,7 +8,6 @@ that really differ (usually a handful) are turned into Python objects; on
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,8 @@ from belarus_data.csvfile import ParsedTable
 from belarus_data.tables import Table
 
 if TYPE_CHECKING:
+    import mmap
+
     import numpy as np
     import pyarrow as pa
 
@@ -141,19 +142,36 @@ def compare_tables(spec: Table, old: pa.Table, new: pa.Table) -> TableChanges:
 COMPARE_BLOCK = 16 << 20  # bytes compared at a time when looking for the changed region
 
 
-def _common_prefix(old: np.ndarray, new: np.ndarray) -> int:
+def _block(mapped: mmap.mmap, first: int, last: int) -> np.ndarray:
+    import numpy as np
+
+    return np.frombuffer(mapped, dtype=np.uint8, count=last - first, offset=first)
+
+
+def _release(mapped: mmap.mmap, first: int, last: int) -> None:
+    """Drop pages already compared, so that mapping two large files never holds them in memory."""
+    import mmap
+
+    if hasattr(mmap, "MADV_DONTNEED") and last > first:
+        start = first - first % mmap.PAGESIZE
+        mapped.madvise(mmap.MADV_DONTNEED, start, last - start)
+
+
+def _common_prefix(old: mmap.mmap, new: mmap.mmap) -> int:
     import numpy as np
 
     limit = min(len(old), len(new))
     for first in range(0, limit, COMPARE_BLOCK):
         last = min(first + COMPARE_BLOCK, limit)
-        differ = np.flatnonzero(old[first:last] != new[first:last])
+        differ = np.flatnonzero(_block(old, first, last) != _block(new, first, last))
+        _release(old, first, last)
+        _release(new, first, last)
         if len(differ):
             return first + int(differ[0])
     return limit
 
 
-def _common_suffix(old: np.ndarray, new: np.ndarray, floor: int) -> int:
+def _common_suffix(old: mmap.mmap, new: mmap.mmap, floor: int) -> int:
     """Length of the common tail, not reaching into the first ``floor`` bytes of either."""
     import numpy as np
 
@@ -161,22 +179,35 @@ def _common_suffix(old: np.ndarray, new: np.ndarray, floor: int) -> int:
     done = 0
     while done < limit:
         size = min(COMPARE_BLOCK, limit - done)
-        a = old[len(old) - done - size : len(old) - done]
-        b = new[len(new) - done - size : len(new) - done]
-        differ = np.flatnonzero(a != b)
+        a_first, b_first = len(old) - done - size, len(new) - done - size
+        differ = np.flatnonzero(_block(old, a_first, a_first + size) != _block(new, b_first, b_first + size))
+        _release(old, a_first, a_first + size)
+        _release(new, b_first, b_first + size)
         if len(differ):
             return done + (size - 1 - int(differ[-1]))
         done += size
     return limit
 
 
-def changes_since(spec: Table, old: bytes | None, new_path: Path, new: ParsedTable) -> TableChanges:
-    """``spec``'s changes from the stored bytes ``old`` to the file at ``new_path``, read as ``new``.
+def _line_feeds(mapped: mmap.mmap, first: int, last: int) -> int:
+    import numpy as np
+
+    count = 0
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        count += int(np.count_nonzero(_block(mapped, start, stop) == 10))
+        _release(mapped, start, stop)
+    return count
+
+
+def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedTable) -> TableChanges:
+    """``spec``'s changes from the file as stored at a base (in ``stored``) to ``new_path``, read as ``new``.
 
     A pull request changes a few lines of files of up to a million: only the
     region between the longest common head and tail of the two files (cut at
-    line boundaries) is parsed and compared. Anything irregular (a file that is
-    missing, has another header, or was read line by line) is compared whole.
+    line boundaries) is parsed and compared. Both files are memory-mapped and
+    compared a block at a time. Anything irregular (a file missing at the base,
+    another header, a file read line by line) is compared whole.
     """
     import mmap
 
@@ -185,40 +216,39 @@ def changes_since(spec: Table, old: bytes | None, new_path: Path, new: ParsedTab
     from belarus_data.csvfile import parse_fast
     from belarus_data.gitbase import read_arrow
 
+    def whole() -> TableChanges:
+        return compare_tables(spec, read_arrow(stored.read_bytes() if stored else None, spec), new.data)
+
     regular = new.num_rows == 0 or bool(new.lines[0] == 2 and new.lines[-1] == new.num_rows + 1)
-    if old is None or not regular or not new_path.is_file():
-        return compare_tables(spec, read_arrow(old, spec), new.data)
-    with new_path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else None
-    current = np.frombuffer(mapped, dtype=np.uint8) if mapped is not None else np.zeros(0, dtype=np.uint8)
-    stored = np.frombuffer(old, dtype=np.uint8)
-    header_end = old.find(b"\n") + 1
-    if header_end == 0 or bytes(current[:header_end]) != old[:header_end] or not old.endswith(b"\n"):
-        del current
-        return compare_tables(spec, read_arrow(old, spec), new.data)
-    head = _common_prefix(stored, current)
-    head = old.rfind(b"\n", 0, head) + 1  # back to the start of the first differing line
-    head = max(head, header_end)
-    tail = _common_suffix(stored, current, head)
-    # Forward to the end of the line the tail starts in: both files share those bytes.
-    old_stop = len(old) - tail
-    cut = old.find(b"\n", max(old_stop - 1, head))
-    old_stop = cut + 1 if cut >= 0 else len(old)
-    new_stop = len(current) - (len(old) - old_stop)
-    del current
-    first_line = old.count(b"\n", 0, head) + 1  # the region's first line, the same in both files
-    new_rows = int(np.count_nonzero(np.frombuffer(mapped, dtype=np.uint8)[head:new_stop] == 10)) if mapped else 0
+    if stored is None or not regular or not new_path.is_file() or stored.stat().st_size == 0:
+        return whole()
+    if new_path.stat().st_size == 0:
+        return whole()
+    with stored.open("rb") as a, new_path.open("rb") as b:
+        old = mmap.mmap(a.fileno(), 0, access=mmap.ACCESS_READ)
+        cur = mmap.mmap(b.fileno(), 0, access=mmap.ACCESS_READ)
+    with old, cur:
+        header_end = old.find(b"\n") + 1
+        if header_end == 0 or cur[:header_end] != old[:header_end] or old[-1:] != b"\n":
+            return whole()
+        head = _common_prefix(old, cur)
+        head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
+        tail = _common_suffix(old, cur, head)
+        # Forward to the end of the line the tail starts in: both files share those bytes.
+        cut = old.find(b"\n", max(len(old) - tail - 1, head))
+        old_stop = cut + 1 if cut >= 0 else len(old)
+        new_stop = len(cur) - (len(old) - old_stop)
+        first_line = _line_feeds(old, 0, head) + 1  # the region's first line, the same in both files
+        new_rows = _line_feeds(cur, head, new_stop)
+        region = old[:header_end] + old[head:old_stop]
     first_row = first_line - 2  # line 1 is the header
-    region = old[:header_end] + old[head:old_stop]
     parsed = parse_fast(region, spec.columns)
     if parsed is None or parsed.num_rows != region.count(b"\n") - 1:
-        return compare_tables(spec, read_arrow(old, spec), new.data)
+        return whole()
     import pyarrow as pa
 
     old_part = parsed.append_column(LINE, pa.array(np.arange(first_line, first_line + parsed.num_rows)))
-    new_part = new.data.slice(first_row, new_rows)
-    found = compare_tables(spec, old_part, new_part)
+    found = compare_tables(spec, old_part, new.data.slice(first_row, new_rows))
     found.added = [first_row + i for i in found.added]
     for k, pair in enumerate(found.differing):
         found.differing[k] = Pair(first_row + pair.index, pair.old_line, pair.old, pair.new)

@@ -61,10 +61,12 @@ def test_region_changes_equal_whole_table_changes(
     folder = tmp_path_factory.mktemp("t")  # type: ignore[attr-defined]
     path = Path(folder) / "actor_aliases.csv"
     old = _csv(old_rows)
+    stored = Path(folder) / "stored.csv"
+    stored.write_bytes(old)
     path.write_bytes(_csv(new_rows))
     parsed = read_table(path, "records/actor_aliases.csv", SPEC.columns, [])
     assert parsed is not None
-    region = changes_since(SPEC, old, path, parsed)
+    region = changes_since(SPEC, stored, path, parsed)
     whole = compare_tables(SPEC, read_arrow(old, SPEC), parsed.data)
     assert _summary(region) == _summary(whole)
 

@@ -115,12 +115,16 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
 
 
 def compare_all(ctx: Context, base: StoredBase) -> dict[str, TableChanges]:
-    """Each readable table's changes since ``base``."""
+    """Each readable table's changes since ``base`` (none for a file that is the same as there)."""
     changes = {}
     for table in TABLES:
         parsed = ctx.tables.get(table.name)
-        if parsed is not None:
-            changes[table.name] = changes_since(table, base.files.get(table.name), ctx.root / table.path, parsed)
+        if parsed is None:
+            continue
+        if table.name not in base.files:
+            changes[table.name] = TableChanges()
+            continue
+        changes[table.name] = changes_since(table, base.files[table.name], ctx.root / table.path, parsed)
     return changes
 
 

@@ -162,12 +162,6 @@ def _positions(values: pa.ChunkedArray, keys: list[str]) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.index_in(values, value_set=strings(keys)), -1), dtype=np.int64)
 
 
-def _indices(rows: np.ndarray) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.array(rows, pa.int64())
-
-
 def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sourcetexts.LoadedText) -> None:
     sources = table("sources")
     if text.sha256 is None:

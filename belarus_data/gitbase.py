@@ -50,7 +50,10 @@ class Snapshot:
     tables: dict[str, pa.Table]
 
 
-def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def _git(
+    repo: Path, *args: str, check: bool = True, stdin: bytes | None = None, out: Any = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``repo``; its output is captured, or written straight into the open file ``out``."""
     git = shutil.which("git")
     if git is None:
         raise GitBaseError("git is not installed; install git or leave out --base")
@@ -60,7 +63,8 @@ def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None)
         done = subprocess.run(
             [git, "-C", str(repo), *args],
             input=stdin,
-            capture_output=True,
+            stdout=out if out is not None else subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=env,
             timeout=GIT_TIMEOUT_SECONDS,
             check=False,
@@ -70,22 +74,6 @@ def _git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None)
     if check and done.returncode != 0:
         raise GitBaseError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return done
-
-
-def _git_to(repo: Path, out: Any, *args: str) -> None:
-    """Run git with its output going straight into the open file ``out``."""
-    git = shutil.which("git")
-    if git is None:
-        raise GitBaseError("git is not installed; install git or leave out --base")
-    env = {**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    try:
-        done = subprocess.run(
-            [git, "-C", str(repo), *args], stdout=out, stderr=subprocess.PIPE, env=env, timeout=GIT_TIMEOUT_SECONDS
-        )
-    except (OSError, subprocess.TimeoutExpired) as err:
-        raise GitBaseError(f"running git failed: {err}") from err
-    if done.returncode != 0:
-        raise GitBaseError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
 
 
 def check_ref(ref: str) -> str:
@@ -313,7 +301,7 @@ def stored_at(root: Path, ref: str) -> StoredBase:
             continue
         target = Path(folder.name) / f"{table.name}.csv"
         with target.open("wb") as out:
-            _git_to(root, out, "cat-file", "blob", spec)
+            _git(root, "cat-file", "blob", spec, out=out)
         files[table.name] = target
     return StoredBase(commit[:12], files, folder)
 

@@ -56,6 +56,22 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _python(
+    code: str, *args: str, cwd: Path, stdin: str | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter that imports this checkout (as the console script would)."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=_env(),
+        timeout=timeout,
+        check=False,
+    )
+
+
 def _imported(stderr: str) -> list[str]:
     lines = [line for line in stderr.splitlines() if line.startswith("imported: ")]
     assert len(lines) == 1, stderr[-2000:]
@@ -66,15 +82,7 @@ def _imported(stderr: str) -> list[str]:
 @pytest.mark.parametrize("extra", [[], ["--no-base"], ["--changed-only"], ["--format", "json"], ["--engine", "rows"]])
 def test_validate_process_on_the_real_dataset_imports_neither_pandas_nor_frictionless(extra: list[str]) -> None:
     # In the checkout, so that the default base (versioning against main) runs too, unless --no-base.
-    done = subprocess.run(
-        [sys.executable, "-c", AS_SCRIPT, "validate", "--root", str(REPO), *extra],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=_env(),
-        timeout=300,
-        check=False,
-    )
+    done = _python(AS_SCRIPT, "validate", "--root", str(REPO), *extra, cwd=REPO)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert _imported(done.stderr) == []
 
@@ -83,15 +91,7 @@ def test_validate_process_on_the_real_dataset_imports_neither_pandas_nor_frictio
 def test_validate_process_on_a_broken_dataset_imports_no_pandas(name: str, tmp_path: Path) -> None:
     case = {c.name: c for c in iter_cases()}[name]
     root = case.materialise(tmp_path / case.name)
-    done = subprocess.run(
-        [sys.executable, "-c", AS_SCRIPT, "validate", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(),
-        timeout=300,
-        check=False,
-    )
+    done = _python(AS_SCRIPT, "validate", "--root", str(root), cwd=tmp_path)
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     for expected in case.expected:
         where = expected.file + (f":{expected.line}" if expected.line is not None else "")
@@ -115,16 +115,7 @@ print(json.dumps("pandas" in sys.modules))
 
 def test_refusing_pandas_changes_no_answer_on_the_corpus(tmp_path: Path) -> None:
     roots = [case.materialise(tmp_path / case.name) for case in iter_cases()]
-    done = subprocess.run(
-        [sys.executable, "-c", GUARDED],
-        input="\n".join(str(r) for r in roots),
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(),
-        timeout=600,
-        check=False,
-    )
+    done = _python(GUARDED, cwd=tmp_path, stdin="\n".join(str(r) for r in roots), timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     *reports, pandas_imported = [json.loads(line) for line in done.stdout.splitlines()]
     assert pandas_imported is False
@@ -147,15 +138,7 @@ print(pa.array(pd.Series([1.0, None])).null_count)
 
 
 def test_a_caller_in_the_same_process_keeps_pyarrows_pandas_integration() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", IN_PROCESS, str(REPO)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=_env(),
-        timeout=300,
-        check=False,
-    )
+    done = _python(IN_PROCESS, str(REPO), cwd=REPO)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "1"
 

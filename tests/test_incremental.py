@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import line_of, set_cell
+from conftest import line_of, read_rows, set_cell
 from gitrepo import commit_all, git, make_repo
 
 from belarus_data import validate
@@ -40,7 +40,7 @@ def edit(repo: Path, table: str, key: str, column: str, value: str) -> int:
 
 def test_a_changed_row_is_checked_and_reported_as_by_the_full_run(repo: Path) -> None:
     line = edit(repo, "claims", "clm-fx1a2b3c", "quote", "words that are not in the text")
-    edit(repo, "events", line_of_first_event(repo), "country", "Narnia")
+    edit(repo, "events", first_event_id(repo), "country", "Narnia")
     quick = validate(repo, base="main", changed_only=True)
     full = validate(repo, base="main")
     assert located(quick) == located(full)
@@ -50,18 +50,22 @@ def test_a_changed_row_is_checked_and_reported_as_by_the_full_run(repo: Path) ->
     assert full.scope == ""
 
 
-def line_of_first_event(repo: Path) -> str:
-    rows = (repo / "records" / "events.csv").read_text(encoding="utf-8").splitlines()
-    return rows[1].split(",", 1)[0]
+def first_event_id(repo: Path) -> str:
+    return read_rows(repo / "records" / "events.csv")[1][0]
 
 
-def test_an_unchanged_row_is_left_alone_but_the_full_run_still_sees_it(repo: Path) -> None:
-    # A broken row that is already on main (it should never have landed): not this pull request's doing.
+def bad_row_on_main(repo: Path) -> int:
+    """Commit a broken claim on main (it should never have landed), then branch off; returns its line."""
     git(repo, "checkout", "-q", "main")
     line = line_of(repo, "claims", "clm-fx4d5e6f")
     set_cell(repo, "claims", line, "modality", "surely")
     commit_all(repo, "a bad row lands on main")
     git(repo, "checkout", "-q", "-b", "pr2")
+    return line
+
+
+def test_an_unchanged_row_is_left_alone_but_the_full_run_still_sees_it(repo: Path) -> None:
+    line = bad_row_on_main(repo)
     assert validate(repo, base="main", changed_only=True).ok
     assert ("records/claims.csv", line, "modality", "vocab") in located(validate(repo, base="main"))
 
@@ -84,11 +88,7 @@ def test_a_changed_source_rechecks_the_claims_that_lean_on_it(repo: Path) -> Non
 
 
 def test_changed_rules_mean_every_row_is_checked(repo: Path) -> None:
-    git(repo, "checkout", "-q", "main")
-    line = line_of(repo, "claims", "clm-fx4d5e6f")
-    set_cell(repo, "claims", line, "modality", "surely")
-    commit_all(repo, "a bad row lands on main")
-    git(repo, "checkout", "-q", "-b", "pr2")
+    line = bad_row_on_main(repo)
     schema = repo / "schema" / "claims.schema.json"
     schema.write_text(schema.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     quick = validate(repo, base="main", changed_only=True)

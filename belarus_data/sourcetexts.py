@@ -62,9 +62,6 @@ class SourceTexts:
     def __contains__(self, source_id: object) -> bool:
         return source_id in self.number
 
-    def __len__(self) -> int:
-        return len(self.number)
-
     def ids(self) -> list[str]:
         return list(self.number)
 

@@ -43,7 +43,6 @@ TABLE_CHECKS: tuple[Check, ...] = (
     *(check for check in curation.CHECKS if check not in TEXT_CHECKS + PARAPHRASE_CHECKS),
 )
 LANES: tuple[tuple[Check, ...], ...] = (TEXT_CHECKS, PARAPHRASE_CHECKS, TABLE_CHECKS)
-CHECKS: tuple[Check, ...] = TABLE_CHECKS + TEXT_CHECKS + PARAPHRASE_CHECKS
 
 
 # Checks that look at one row at a time (with what that row points at): an incremental validation

@@ -13,7 +13,7 @@ import click
 
 from belarus_data._version import __version__
 from belarus_data.commands.options import ROOT_OPTION, dataset_root
-from belarus_data.safecli import SafeGroup
+from belarus_data.commands.safegroup import SafeGroup
 
 
 @click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,9 +48,9 @@ def main() -> None:
 )
 def validate(root: Path | None, fmt: str, engine: str, base_ref: str | None, no_base: bool, changed_only: bool) -> None:
     """Check every file, row and link of the dataset; report all problems at once."""
-    from belarus_data.gitbase import GitBaseError, default_base
-    from belarus_data.output import render
-    from belarus_data.pandasfree import without_pandas
+    from belarus_data.commands.output import render
+    from belarus_data.commands.pandasfree import without_pandas
+    from belarus_data.history.git import GitBaseError, default_base
     from belarus_data.validation import validate as run
 
     base_dir = dataset_root(root)
@@ -61,7 +61,7 @@ def validate(root: Path | None, fmt: str, engine: str, base_ref: str | None, no_
     if changed_only and base_ref is None:
         raise click.UsageError("--changed-only needs a base: give --base REF (or run inside a checkout with main)")
     # Run as its own process, validate never lets pyarrow import pandas (~0.4 s of a ~1 s cold run);
-    # in-process callers keep pyarrow's pandas integration intact (see belarus_data.pandasfree).
+    # in-process callers keep pyarrow's pandas integration intact (see belarus_data.commands.pandasfree).
     group = click.get_current_context().find_root().command
     guard = without_pandas() if isinstance(group, SafeGroup) and group.whole_process else nullcontext()
     try:
@@ -78,7 +78,7 @@ def validate(root: Path | None, fmt: str, engine: str, base_ref: str | None, no_
 @click.option("--check", is_flag=True, help="Only report generated files that differ from the models; exit 1 if any.")
 def schema(root: Path | None, check: bool) -> None:
     """Generate schema/, datapackage.json and docs/data-dictionary.md from the models."""
-    from belarus_data.schemas import stale_files, write_generated
+    from belarus_data.storage.generated import stale_files, write_generated
 
     base = dataset_root(root)
     if check:
@@ -89,7 +89,7 @@ def schema(root: Path | None, check: bool) -> None:
             sys.exit(1)
         click.echo("generated files are up to date")
         return
-    from belarus_data.paths import UnsafePath
+    from belarus_data.storage.paths import UnsafePath
 
     try:
         written = write_generated(base)

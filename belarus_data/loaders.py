@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks import cells
 from belarus_data.checks.context import Context
-from belarus_data.csvfile import read_bytes, read_table
 from belarus_data.models.columns import Column
-from belarus_data.paths import resolve_root
 from belarus_data.problems import DatasetError, Problem
-from belarus_data.tables import Table, table
+from belarus_data.storage.csvfile import read_bytes, read_table
+from belarus_data.storage.paths import resolve_root
+from belarus_data.storage.tables import Table, table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +89,7 @@ def _cached_frame(name: str, root: str, state: tuple[int, int]) -> pd.DataFrame:
 
 
 def load_table(name: str, root: str | os.PathLike[str] | None = None, *, as_models: bool = False) -> Any:
-    """Load one table by name (see ``belarus_data.tables.TABLES``).
+    """Load one table by name (see ``belarus_data.storage.tables.TABLES``).
 
     >>> from belarus_data import load_table
     >>> load_table("actors").loc[lambda d: d.id == "act-blr", "name"].item()

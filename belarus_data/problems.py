@@ -43,7 +43,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
-    scope: str = ""  # what was checked row by row, when not every row (see belarus_data.incremental)
+    scope: str = ""  # what was checked row by row, when not every row (see belarus_data.history.incremental)
 
     @property
     def ok(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from belarus_data import edtf_dates
+from belarus_data.dates import edtf
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,7 +36,7 @@ def summarise(tables: dict[str, pa.Table]) -> dict[str, Any]:
             entry[column] = _counts(data.column(column))
         out["tables"][name] = entry
     if "events" in tables:
-        days = [edtf_dates.parse(v) for v in set(tables["events"].column("date_edtf").drop_null().to_pylist())]
+        days = [edtf.parse(v) for v in set(tables["events"].column("date_edtf").drop_null().to_pylist())]
         earliest = [b.earliest for b in days if b and b.earliest]
         latest = [b.latest for b in days if b and b.latest]
         out["event_dates"] = {

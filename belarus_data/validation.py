@@ -13,14 +13,15 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from belarus_data import gitbase, incremental
 from belarus_data.checks import cells, curation, dates, evidence, package, references, versioning
 from belarus_data.checks.context import Context, Engine
-from belarus_data.csvfile import read_table
-from belarus_data.paths import resolve_root
+from belarus_data.history import git as gitbase
+from belarus_data.history import incremental
 from belarus_data.problems import Report
+from belarus_data.storage.csvfile import read_table
+from belarus_data.storage.paths import resolve_root
+from belarus_data.storage.tables import TABLES
 from belarus_data.summary import summarise
-from belarus_data.tables import TABLES
 
 Check = Callable[[Context], None]
 
@@ -91,10 +92,10 @@ def validate(
     with Pydantic (slow, the reference); the default flags rows with vectorised
     checks first and gives the same problems. ``base`` (a git revision) adds the
     versioning rules of :mod:`belarus_data.checks.versioning` against the tables
-    at that revision; it raises :class:`~belarus_data.gitbase.GitBaseError` if
+    at that revision; it raises :class:`~belarus_data.history.git.GitBaseError` if
     the revision cannot be read. With ``changed_only`` (and a base), the checks
     of single rows run only on the rows changed since the base and those that
-    depend on them (see :mod:`belarus_data.incremental`); ``Report.scope`` says so.
+    depend on them (see :mod:`belarus_data.history.incremental`); ``Report.scope`` says so.
 
     >>> import belarus_data
     >>> belarus_data.validate().ok

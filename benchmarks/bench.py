@@ -65,7 +65,7 @@ def step_arrow(root: Path) -> int:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from belarus_data.tables import TABLES
+    from belarus_data.storage.tables import TABLES
 
     rows = 0
     for table in TABLES:
@@ -109,7 +109,7 @@ def step_frictionless(root: Path) -> int:
 
 def claims_dtypes() -> tuple[dict[str, object], list[str]]:
     from belarus_data.loaders import pandas_dtype
-    from belarus_data.tables import table
+    from belarus_data.storage.tables import table
 
     spec = table("claims")
     dates = [name for name in spec.columns if spec.rules[name].kind == "date"]

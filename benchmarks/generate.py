@@ -37,8 +37,8 @@ from pathlib import Path
 # Run from a checkout without installing: make the package beside benchmarks/ importable.
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-from belarus_data.schemas import write_generated
-from belarus_data.tables import table
+from belarus_data.storage.generated import write_generated
+from belarus_data.storage.tables import table
 
 CLAIMS_PER_SOURCE = 50
 CLAIMS_PER_EVENT = 5

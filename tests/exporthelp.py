@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, VALID
 
 from belarus_data.loaders import load_table
-from belarus_data.tables import table
+from belarus_data.storage.tables import table
 
 # The fixture, and the real records once they exist.
 DATASETS = [pytest.param(VALID, id="fixture"), pytest.param(REPO, id="real-data")]

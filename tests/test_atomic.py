@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import VALID, read_rows, write_rows
 
-from belarus_data import atomic
 from belarus_data.cli import main
+from belarus_data.storage import atomic
 
 Snapshot = dict[str, bytes]
 
@@ -60,7 +60,7 @@ def fail_on_call(number: int) -> Callable[..., Any]:
     return replace
 
 
-# --- belarus_data.atomic itself
+# --- belarus_data.storage.atomic itself
 
 
 def test_failed_rename_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from belarus_data.checks import cells
 from belarus_data.models import columns as c
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 
 def chunked(values: list[str | None]) -> pa.ChunkedArray:

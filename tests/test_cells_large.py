@@ -17,7 +17,7 @@ from test_engines_agree import assert_engines_agree
 from test_generate import load_generator
 
 from belarus_data.checks import cells
-from belarus_data.tables import table
+from belarus_data.storage.tables import table
 
 # Values that break (or nearly break) a rule, aimed at the byte-level checks, by the columns they go to.
 TEXT = [

@@ -2,7 +2,7 @@
 
 pyarrow imports pandas (~0.4 s of a ~1 s run) on most conversions unless it
 believes pandas is absent; the command, run as its own process, tells it so
-(:mod:`belarus_data.pandasfree`). These tests run the command as the console
+(:mod:`belarus_data.commands.pandasfree`). These tests run the command as the console
 script does and look at what the process imported, hold the guarded validation
 to the same answers as the unguarded one on every broken dataset of the corpus,
 and check that a caller in the same process (tests, a driver) keeps pyarrow's
@@ -30,10 +30,10 @@ from corpus import iter_cases
 from gitrepo import commit_all, git, make_repo
 
 from belarus_data.checks.dates import _distinct_sorted
-from belarus_data.gitbase import show, show_all
+from belarus_data.commands.output import render
+from belarus_data.history.git import show, show_all
+from belarus_data.history.tablediff import OPOS, POS, _match_keys
 from belarus_data.models.columns import country_is_valid, language_is_valid
-from belarus_data.output import render
-from belarus_data.tablediff import OPOS, POS, _match_keys
 from belarus_data.validation import validate
 
 REPO = Path(__file__).parent.parent
@@ -103,8 +103,8 @@ def test_validate_process_on_a_broken_dataset_imports_no_pandas(name: str, tmp_p
 # then whether pandas got imported after all.
 GUARDED = """
 import json, sys
-from belarus_data.output import render
-from belarus_data.pandasfree import without_pandas
+from belarus_data.commands.output import render
+from belarus_data.commands.pandasfree import without_pandas
 from belarus_data.validation import validate
 for root in sys.stdin.read().splitlines():
     with without_pandas():

@@ -26,7 +26,7 @@ from corpus import iter_cases
 from belarus_data import validate
 from belarus_data.loaders import load_table
 from belarus_data.problems import DatasetError
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 REPO = Path(__file__).parent.parent
 CASES = iter_cases()

@@ -11,7 +11,7 @@ from conftest import line_of, read_rows, set_cell, write_rows
 from gitrepo import commit_all, git, make_repo
 
 from belarus_data.cli import main
-from belarus_data.diffing import diff
+from belarus_data.history.diffing import diff
 
 TODAY = "2026-11-27"
 

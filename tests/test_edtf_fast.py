@@ -8,7 +8,8 @@ import pytest
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 
-from belarus_data import edtf_dates, edtf_fast
+from belarus_data.dates import _fast as edtf_fast
+from belarus_data.dates import edtf as edtf_dates
 
 
 def library_bounds(value: str) -> tuple[dt.date | None, dt.date | None] | None:

@@ -24,7 +24,7 @@ from corpus import iter_cases
 from test_generate import load_generator
 
 from belarus_data import validate
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 Located = set[tuple[str, int | None, str | None, str]]
 

@@ -15,7 +15,7 @@ from exporthelp import DATASETS, expected_rows
 from belarus_data.cli import main
 from belarus_data.export.common import ExportInvalid
 from belarus_data.export.jsonout import EVIDENCE_FIELDS, check_records, nested_claim_schema, table_schemas
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:

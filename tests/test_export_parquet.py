@@ -17,7 +17,7 @@ from belarus_data._version import __version__
 from belarus_data.cli import main
 from belarus_data.export.parquet import export_parquet
 from belarus_data.loaders import load_table
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 
 @pytest.mark.parametrize("dataset", DATASETS)

@@ -14,7 +14,7 @@ from exporthelp import DATASETS, expected_rows
 
 from belarus_data.cli import main
 from belarus_data.export.sqlite import FULL_TEXT, export_sqlite
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 
 def connect(path: Path) -> sqlite3.Connection:

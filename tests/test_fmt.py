@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, VALID, read_rows, write_rows
 
-from belarus_data import atomic, load_table, validate
+from belarus_data import load_table, validate
 from belarus_data.cli import main
-from belarus_data.formatting import format_dataset
-from belarus_data.gitbase import parse_rows
-from belarus_data.tables import TABLES, table
+from belarus_data.history.git import parse_rows
+from belarus_data.storage import atomic
+from belarus_data.storage.formatting import format_dataset
+from belarus_data.storage.tables import TABLES, table
 
 
 def messy_claims(root: Path) -> bytes:

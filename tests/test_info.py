@@ -14,7 +14,7 @@ from exporthelp import DATASETS
 
 from belarus_data._version import __version__
 from belarus_data.cli import main
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 
 def csv_rows(root: Path, name: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from conftest import REPO, VALID
 
 from belarus_data import validation
 from belarus_data.cli import main
-from belarus_data.safecli import INTERNAL_ERROR_EXIT
+from belarus_data.commands.safegroup import INTERNAL_ERROR_EXIT
 
 
 def _boom(*args: object, **kwargs: object) -> None:

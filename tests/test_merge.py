@@ -12,7 +12,7 @@ from gitrepo import ENV, claim_options, commit_all, git, make_repo
 
 from belarus_data import validate
 from belarus_data.cli import main
-from belarus_data.formatting import format_dataset
+from belarus_data.storage.formatting import format_dataset
 
 ATTRIBUTES = (REPO / ".gitattributes").read_text(encoding="utf-8")
 CLAIM = claim_options()

@@ -14,7 +14,7 @@ from gitrepo import claim_options
 
 from belarus_data import validate
 from belarus_data.cli import main
-from belarus_data.scaffold import RANDOM_LENGTH, ScaffoldError, find_quote, random_id, slugify
+from belarus_data.commands.scaffold import RANDOM_LENGTH, ScaffoldError, find_quote, random_id, slugify
 
 TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 CLAIM_FIELDS = claim_options(statement="Russian planes flew from Belarus.")

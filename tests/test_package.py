@@ -14,7 +14,7 @@ from conftest import REPO, VALID, line_of, set_cell
 import belarus_data
 from belarus_data import DatasetError, load_claims, load_table
 from belarus_data.models import Claim
-from belarus_data.schemas import stale_files
+from belarus_data.storage.generated import stale_files
 
 
 def test_import_loads_no_pandas_or_frictionless() -> None:
@@ -81,7 +81,7 @@ def test_frictionless_accepts_the_package() -> None:
 
 
 def test_depth_counts_nesting_like_the_position_scan() -> None:
-    from belarus_data.jsonpos import depth, scan
+    from belarus_data.storage.jsonpos import depth, scan
 
     for nested in range(0, 8):
         raw = "[" * nested + "1" + "]" * nested

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from belarus_data import validate
 from belarus_data.checks.context import Context
 from belarus_data.checks.package import check_descriptor
-from belarus_data.csvfile import read_table
 from belarus_data.loaders import load_table
 from belarus_data.problems import DatasetError, Problem
-from belarus_data.tables import TABLES
+from belarus_data.storage.csvfile import read_table
+from belarus_data.storage.tables import TABLES
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TABLE_NAMES = [t.name for t in TABLES]

@@ -57,7 +57,7 @@ sys.addaudithook(hook)
 from belarus_data import validate
 from belarus_data.loaders import load_table
 from belarus_data.problems import DatasetError
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 def run(root, every_table=False):
     report = validate(root)
@@ -130,7 +130,7 @@ def _codes(root: Path) -> set[tuple[str, str, int | None]]:
 
 
 def test_file_size_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from belarus_data import csvfile
+    from belarus_data.storage import csvfile
 
     monkeypatch.setattr(csvfile, "MAX_FILE_BYTES", 500)
     assert ("file-too-large", "records/claims.csv", None) in _codes(root)
@@ -140,7 +140,7 @@ def test_file_size_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_row_count_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from belarus_data import csvfile
+    from belarus_data.storage import csvfile
 
     monkeypatch.setattr(csvfile, "MAX_ROWS", 5)
     problems = [p for p in validate(root).errors if p.code == "too-many-rows"]
@@ -149,7 +149,7 @@ def test_row_count_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_row_count_limit_on_the_slow_path(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from belarus_data import csvfile
+    from belarus_data.storage import csvfile
 
     monkeypatch.setattr(csvfile, "MAX_ROWS", 5)
     path = root / "records" / "actors.csv"
@@ -210,7 +210,7 @@ def test_no_column_accepts_a_spreadsheet_formula(formula: str) -> None:
     from pydantic_core import PydanticCustomError
 
     from belarus_data.models.columns import convert
-    from belarus_data.tables import TABLES
+    from belarus_data.storage.tables import TABLES
 
     for table in TABLES:
         for name, rule in table.rules.items():

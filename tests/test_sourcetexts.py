@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belarus_data import sourcetexts
-from belarus_data.sourcetexts import TextFile
+from belarus_data.storage import sourcetexts
+from belarus_data.storage.sourcetexts import TextFile
 
 # One-, two-, three- and four-byte characters, so that block edges fall inside characters.
 CHARACTERS = st.sampled_from(list("aZ .жЎў€’😀\u0301"))
@@ -75,7 +75,7 @@ def test_a_link_swapped_in_after_listing_is_not_followed(tmp_path: Path) -> None
 def test_take_rows_matches_arrow_take_in_any_order() -> None:
     import pyarrow as pa
 
-    from belarus_data.checks.arrays import take_rows
+    from belarus_data.storage.arrays import take_rows
 
     blocks = [
         pa.record_batch({"a": [f"r{i}" for i in range(k, k + 5)], "b": list(range(k, k + 5))}) for k in (0, 5, 10)

@@ -16,7 +16,7 @@ from matplotlib.dates import date2num
 
 from belarus_data.cli import main
 from belarus_data.export.timeline import BARS_GID, figure, span, type_colours
-from belarus_data.tables import TABLES
+from belarus_data.storage.tables import TABLES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -172,7 +172,7 @@ def edtf_values_in(root: Path) -> set[str]:
 def test_span_agrees_with_the_edtf_package_and_the_validator(value: str) -> None:
     from edtf import parse_edtf
 
-    from belarus_data import edtf_dates
+    from belarus_data.dates import edtf as edtf_dates
 
     s, bounds = span(value), edtf_dates.parse(value)
     assert (s is None) == (bounds is None)

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from belarus_data.checks.arrays import mask, strings, take_rows
 from belarus_data.checks.context import Context
 from belarus_data.models import columns as c
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.arrays import mask, strings, take_rows
+from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
     import numpy as np

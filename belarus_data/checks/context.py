@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from belarus_data.csvfile import ParsedTable
 from belarus_data.problems import Problem
-from belarus_data.tables import Table
+from belarus_data.storage.csvfile import ParsedTable
+from belarus_data.storage.tables import Table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +42,6 @@ class Context:
     def active_mask(self, table: str) -> np.ndarray:
         import pyarrow.compute as pc
 
-        from belarus_data.checks.arrays import mask
+        from belarus_data.storage.arrays import mask
 
         return mask(pc.equal(self.column(table, "record_status"), "active"))

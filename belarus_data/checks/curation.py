@@ -18,9 +18,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from belarus_data.checks.arrays import mask, strings
 from belarus_data.checks.context import Context
-from belarus_data.tables import table
+from belarus_data.storage.arrays import mask, strings
+from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from belarus_data import edtf_dates
-from belarus_data.checks.arrays import mask, strings
 from belarus_data.checks.context import Context
-from belarus_data.tables import table
+from belarus_data.dates import edtf
+from belarus_data.storage.arrays import mask, strings
+from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,7 +29,7 @@ def _day_numbers(column: pa.ChunkedArray, bound: str) -> np.ndarray:
     distinct = pc.unique(column.drop_null())
     days = []
     for value in distinct.to_pylist():
-        bounds = edtf_dates.parse(value)
+        bounds = edtf.parse(value)
         day = getattr(bounds, bound, None) if bounds is not None else None
         days.append(day.toordinal() if day is not None else NO_DAY)
     if not days:

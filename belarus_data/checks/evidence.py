@@ -12,13 +12,13 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from belarus_data import sourcetexts
-from belarus_data.checks.arrays import mask, strings, take_rows
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import TEXT_PATH
-from belarus_data.paths import UnsafePath, inside
-from belarus_data.sourcetexts import SourceTexts, TextFile
-from belarus_data.tables import table
+from belarus_data.storage import sourcetexts
+from belarus_data.storage.arrays import mask, strings, take_rows
+from belarus_data.storage.paths import UnsafePath, inside
+from belarus_data.storage.sourcetexts import SourceTexts, TextFile
+from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
     import numpy as np

@@ -4,7 +4,7 @@
 that the generator would not write (an unknown key, a value of another JSON
 type, a path that leaves the dataset or is a URL) is reported at its line.
 The text is size-bounded and its nesting depth is measured without recursion
-(:mod:`belarus_data.jsonpos`) before ``json.loads`` sees it.
+(:mod:`belarus_data.storage.jsonpos`) before ``json.loads`` sees it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import json
 from typing import Any
 
 from belarus_data.checks.context import Context
-from belarus_data.jsonpos import LazyPositions, depth
 from belarus_data.problems import Problem
-from belarus_data.tables import TABLES
+from belarus_data.storage.jsonpos import LazyPositions, depth
+from belarus_data.storage.tables import TABLES
 
 MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
 MAX_JSON_DEPTH = 32
@@ -198,7 +198,7 @@ def _check_resource(ctx: Context, positions: LazyPositions, index: int, resource
 
 def check_descriptor(ctx: Context) -> None:
     """``datapackage.json`` is bounded, well-formed, shaped like the generated one, and points only inside."""
-    from belarus_data.schemas import datapackage  # the generator is the reference shape
+    from belarus_data.storage.generated import datapackage  # the generator is the reference shape
 
     read = _read(ctx)
     if read is None:

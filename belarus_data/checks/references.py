@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from belarus_data.checks.arrays import strings
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import nearest
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.arrays import strings
+from belarus_data.storage.tables import TABLES, Table
 
 
 def _key_rows(ctx: Context, table: Table, indices: list[int]) -> list[tuple[str | None, ...]]:

@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 
 from belarus_data.checks.context import Context
-from belarus_data.gitbase import StoredBase
+from belarus_data.history.git import StoredBase
+from belarus_data.history.tablediff import Cells, TableChanges, changes_since
 from belarus_data.problems import Problem
-from belarus_data.tablediff import Cells, TableChanges, changes_since
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.tables import TABLES, Table
 
 # Fields whose change means the ID now names something else (a reused ID), not a correction.
 IDENTITY: dict[str, tuple[str, ...]] = {

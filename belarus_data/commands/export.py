@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 def _failures() -> Iterator[None]:
     """Known failures as located messages and exit codes, never a traceback."""
     from belarus_data.export.common import ExportInvalid, MissingExtra
-    from belarus_data.paths import UnsafePath
     from belarus_data.problems import DatasetError
+    from belarus_data.storage.paths import UnsafePath
 
     try:
         yield

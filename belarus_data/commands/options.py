@@ -16,6 +16,6 @@ ROOT_OPTION = click.option(
 
 def dataset_root(root: Path | None) -> Path:
     """The dataset root a command works on: ``--root``, else the checkout, else the installed data."""
-    from belarus_data.paths import resolve_root
+    from belarus_data.storage.paths import resolve_root
 
     return resolve_root(root, prefer_checkout=True)

@@ -22,8 +22,8 @@ def fmt_command(root: Path | None, check: bool) -> None:
     Canonical form: schema column order, rows sorted by ID, quotes only where
     needed, Unicode NFC, LF line endings, a final newline. Values never change.
     """
-    from belarus_data.formatting import format_dataset
-    from belarus_data.paths import UnsafePath
+    from belarus_data.storage.formatting import format_dataset
+    from belarus_data.storage.paths import UnsafePath
 
     try:
         result = format_dataset(dataset_root(root), check=check)
@@ -49,8 +49,8 @@ def diff_command(root: Path | None, base: str, head: str | None, fmt: str) -> No
 
     HEAD defaults to the working tree. Use --format markdown for a pull-request summary.
     """
-    from belarus_data.diffing import diff, render
-    from belarus_data.gitbase import GitBaseError
+    from belarus_data.history.diffing import diff, render
+    from belarus_data.history.git import GitBaseError
 
     try:
         result = diff(dataset_root(root), base, head)
@@ -98,7 +98,7 @@ def new_command(
         --quote "…exact words…" --set asserted_by=act-belsat --set attribution=author \\
         --set claim_type=assessment --set modality=asserted --set statement="…"
     """
-    from belarus_data.scaffold import ScaffoldError, build_record, write_record
+    from belarus_data.commands.scaffold import ScaffoldError, build_record, write_record
 
     values: dict[str, str] = {}
     for item in assignments:
@@ -118,7 +118,7 @@ def new_command(
         line = write_record(base, spec, row, text_bytes)
         if spec.name == "sources":
             # datapackage.json lists the sources: keep it current so `schema --check` passes.
-            from belarus_data.schemas import write_generated
+            from belarus_data.storage.generated import write_generated
 
             for relative in write_generated(base):
                 click.echo(f"wrote {relative}")

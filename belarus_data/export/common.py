@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from belarus_data.problems import DatasetError
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +53,7 @@ def checked_root(root: str | os.PathLike[str] | None, step: Step = no_step) -> P
 
     Raises :class:`~belarus_data.problems.DatasetError` with every located problem.
     """
-    from belarus_data.paths import resolve_root
+    from belarus_data.storage.paths import resolve_root
     from belarus_data.validation import validate
 
     base = resolve_root(root)

@@ -12,12 +12,12 @@ import os
 from typing import Any
 
 from belarus_data._version import __version__
-from belarus_data.csvfile import read_table
 from belarus_data.export.common import Step, no_step
-from belarus_data.paths import inside, resolve_root
 from belarus_data.problems import Problem
+from belarus_data.storage.csvfile import read_table
+from belarus_data.storage.paths import inside, resolve_root
+from belarus_data.storage.tables import TABLES
 from belarus_data.summary import summarise
-from belarus_data.tables import TABLES
 
 LICENCES = {"records": "CC-BY-4.0", "code": "MIT"}
 

@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from belarus_data.atomic import write_text
 from belarus_data.export.common import ExportInvalid, Step, checked_root, load_frames, no_step, require, table_records
-from belarus_data.paths import inside
-from belarus_data.tables import TABLES, table
+from belarus_data.storage.atomic import write_text
+from belarus_data.storage.paths import inside
+from belarus_data.storage.tables import TABLES, table
 
 # Claim columns that together are the claim's evidence (W3C TextQuote/TextPosition selectors).
 EVIDENCE_FIELDS = ("quote", "start", "end", "prefix", "suffix")

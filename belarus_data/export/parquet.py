@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from belarus_data._version import __version__
-from belarus_data.atomic import write_bytes
 from belarus_data.export.common import Step, checked_root, load_frames, no_step
 from belarus_data.models.columns import Column
-from belarus_data.tables import TABLES, Table, table
+from belarus_data.storage.atomic import write_bytes
+from belarus_data.storage.tables import TABLES, Table, table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +31,7 @@ DATA_LICENCE = "CC-BY-4.0"
 def arrow_type(rule: Column) -> pa.DataType:
     """The Arrow type a column is exported as.
 
-    >>> from belarus_data.tables import table
+    >>> from belarus_data.storage.tables import table
     >>> str(arrow_type(table("claims").rules["claim_type"]))
     'dictionary<values=string, indices=int32, ordered=0>'
     """

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from belarus_data._version import __version__
-from belarus_data.atomic import write_text
 from belarus_data.export.common import Step, checked_root, load_frames, no_step, python_values, require
 from belarus_data.models.columns import Column
-from belarus_data.tables import TABLES, table
+from belarus_data.storage.atomic import write_text
+from belarus_data.storage.tables import TABLES, table
 
 PURPOSE = "the SQLite export"
 EXTRA = "sqlite"

@@ -21,9 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from belarus_data.atomic import write_bytes, write_text
 from belarus_data.export.common import Step, checked_root, load_frames, no_step, require, table_records
-from belarus_data.tables import table
+from belarus_data.storage.atomic import write_bytes, write_text
+from belarus_data.storage.tables import table
 
 FORMATS = ("png", "svg", "html")
 PURPOSE = "the timeline"
@@ -77,17 +77,17 @@ class Span:
 def span(value: str | None) -> Span | None:
     """The strict and fuzzy bounds of an EDTF value; None for an empty or invalid one.
 
-    The fuzzy bounds and validity are :func:`belarus_data.edtf_dates.parse`'s (so they
-    agree with ``validate``); the strict ones are :func:`belarus_data.edtf_dates.stated`'s, computed directly for the common
+    The fuzzy bounds and validity are :func:`belarus_data.dates.edtf.parse`'s (so they
+    agree with ``validate``); the strict ones are :func:`belarus_data.dates.edtf.stated`'s, computed directly for the common
     shapes and asked of the ``edtf`` package otherwise (its parser takes 20-60 ms a value).
 
     >>> span("2016-06?/2016-08?").strict_start, span("2016-06?/2016-08?").strict_end
     (datetime.date(2016, 6, 1), datetime.date(2016, 8, 31))
     """
-    from belarus_data import edtf_dates
+    from belarus_data.dates import edtf
 
-    bounds = edtf_dates.parse(value) if value else None
-    strict = edtf_dates.stated(value) if value else None
+    bounds = edtf.parse(value) if value else None
+    strict = edtf.stated(value) if value else None
     if bounds is None or strict is None:
         return None
     return Span(strict.earliest, strict.latest, bounds.earliest, bounds.latest)

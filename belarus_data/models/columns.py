@@ -130,9 +130,9 @@ def check_free_text(value: str) -> None:
 
 @lru_cache(maxsize=65536)
 def edtf_is_valid(value: str) -> bool:
-    from belarus_data import edtf_dates  # lazy: the EDTF parser is slow to import
+    from belarus_data.dates import edtf  # lazy: the EDTF parser is slow to import
 
-    return edtf_dates.parse(value) is not None
+    return edtf.parse(value) is not None
 
 
 @cache

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from belarus_data.atomic import write_bytes
-from belarus_data.formatting import canonical
-from belarus_data.gitbase import snapshot_of_tree
-from belarus_data.paths import UnsafePath, inside
+from belarus_data.history.git import snapshot_of_tree
 from belarus_data.problems import Problem
-from belarus_data.tables import Table, table
+from belarus_data.storage.atomic import write_bytes
+from belarus_data.storage.formatting import canonical
+from belarus_data.storage.paths import UnsafePath, inside
+from belarus_data.storage.tables import Table, table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -297,7 +297,7 @@ def _anchor_quote(
 
 
 def _ids(data: pa.Table) -> set[str]:
-    """The IDs (first key column) of a table read by :func:`belarus_data.gitbase.read_arrow`."""
+    """The IDs (first key column) of a table read by :func:`belarus_data.history.git.read_arrow`."""
     return set(data.column(0).drop_null().to_pylist())
 
 

@@ -34,7 +34,7 @@ class _RefusePandas(MetaPathFinder):
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         if fullname == REFUSED or fullname.startswith(REFUSED + "."):
-            raise ModuleNotFoundError(f"{fullname} is not imported while validating (belarus_data.pandasfree)")
+            raise ModuleNotFoundError(f"{fullname} is not imported while validating (belarus_data.commands.pandasfree)")
         return None  # any other module: the normal finders decide
 
 

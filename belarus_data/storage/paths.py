@@ -12,7 +12,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from belarus_data.jsonpos import scan
+from belarus_data.storage.jsonpos import scan
 
 PACKAGE_NAME = "belarus-data"
 MAX_MARKER_BYTES = 5 * 1024 * 1024  # as checks.package.MAX_DESCRIPTOR_BYTES

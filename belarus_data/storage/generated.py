@@ -16,11 +16,11 @@ from typing import Any
 
 from belarus_data import vocab
 from belarus_data._version import __version__
-from belarus_data.atomic import write_text
-from belarus_data.csvfile import read_bytes
 from belarus_data.models.columns import Column, json_schema_for
-from belarus_data.paths import inside
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.atomic import write_text
+from belarus_data.storage.csvfile import read_bytes
+from belarus_data.storage.paths import inside
+from belarus_data.storage.tables import TABLES, Table
 
 DATA_LICENSE = {
     "name": "CC-BY-4.0",
@@ -197,7 +197,7 @@ def stale_files(root: Path) -> list[str]:
 def write_generated(root: Path) -> list[str]:
     """Write every stale generated file (atomically); returns what was written.
 
-    Raises :class:`~belarus_data.paths.UnsafePath`, before writing anything, if a
+    Raises :class:`~belarus_data.storage.paths.UnsafePath`, before writing anything, if a
     target is or lies under a symbolic link (a pull request could point
     ``schema/`` anywhere on the machine of whoever runs this).
     """

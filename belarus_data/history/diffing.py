@@ -1,6 +1,6 @@
 """What a change does to the records: per table, the records added, changed (field by field) and withdrawn.
 
-Compares two snapshots of the tables (:mod:`belarus_data.gitbase`) by primary
+Compares two snapshots of the tables (:mod:`belarus_data.history.git`) by primary
 key, so a reordered or reformatted file shows no changes at all.
 """
 
@@ -10,9 +10,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from belarus_data.gitbase import LINE, Snapshot, snapshot_at, snapshot_of_tree
-from belarus_data.tablediff import compare_tables
-from belarus_data.tables import TABLES
+from belarus_data.history.git import LINE, Snapshot, snapshot_at, snapshot_of_tree
+from belarus_data.history.tablediff import compare_tables
+from belarus_data.storage.tables import TABLES
 
 WITHDRAWN = ("retracted", "superseded")
 MAX_SHOWN = 160  # characters of a value shown in a summary; the full value is in the file

@@ -17,10 +17,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from belarus_data.atomic import write_bytes
-from belarus_data.csvfile import decode, read_bytes
 from belarus_data.problems import Problem
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.atomic import write_bytes
+from belarus_data.storage.csvfile import decode, read_bytes
+from belarus_data.storage.tables import TABLES, Table
 
 
 @dataclass
@@ -41,7 +41,7 @@ def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> 
     A file is left alone when its columns are not exactly the schema's (in any
     order) or a row has the wrong number of cells: fixing those needs a person.
 
-    >>> from belarus_data.tables import table
+    >>> from belarus_data.storage.tables import table
     >>> raw = b"actor_id,alias,alias_type,language,script,version,created,updated,record_status,status_reason\\r\\n"
     >>> canonical(raw, table("actor_aliases"), "x.csv", [])[-12:]
     b'atus_reason\\n'
@@ -110,7 +110,7 @@ def format_dataset(root: Path, *, check: bool = False) -> FormatResult:
     >>> result.changed  # doctest: +SKIP
     []
     """
-    from belarus_data.schemas import stale_files, write_generated
+    from belarus_data.storage.generated import stale_files, write_generated
 
     result = FormatResult()
     for table in TABLES:

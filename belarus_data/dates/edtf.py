@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from belarus_data import edtf_fast
+from belarus_data.dates import _fast
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ def parse(value: str) -> DateBounds | None:
     """
     if not value or len(value) > 64 or not value.isascii():
         return None
-    # The common shapes are computed directly (same bounds, ~1000x faster); see edtf_fast.
-    known = edtf_fast.bounds(value)
+    # The common shapes are computed directly (same bounds, ~1000x faster); see _fast.
+    known = _fast.bounds(value)
     if known is not None:
         return DateBounds(*known)
     from edtf import parse_edtf  # lazy: the grammar takes ~0.1 s to build
@@ -66,7 +66,7 @@ def stated(value: str) -> DateBounds | None:
     """
     if parse(value) is None:
         return None
-    known = edtf_fast.stated_bounds(value)
+    known = _fast.stated_bounds(value)
     if known is not None:
         return DateBounds(*known)
     from edtf import parse_edtf

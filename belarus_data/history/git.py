@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from belarus_data.tables import TABLES, Table
+from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -218,7 +218,7 @@ def read_arrow(data: bytes | None, table: Table) -> pa.Table:
     import numpy as np
     import pyarrow as pa
 
-    from belarus_data.csvfile import parse_fast
+    from belarus_data.storage.csvfile import parse_fast
 
     columns = table.columns
     if data is None:

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from belarus_data import gitbase
-from belarus_data.checks.arrays import take_rows
 from belarus_data.checks.context import Context
-from belarus_data.csvfile import ParsedTable
-from belarus_data.tablediff import TableChanges
+from belarus_data.history import git as gitbase
+from belarus_data.history.tablediff import TableChanges
+from belarus_data.storage.arrays import take_rows
+from belarus_data.storage.csvfile import ParsedTable
 
 if TYPE_CHECKING:
     import numpy as np

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from belarus_data.checks.arrays import take_rows
-from belarus_data.csvfile import ParsedTable
-from belarus_data.tables import Table
+from belarus_data.storage.arrays import take_rows
+from belarus_data.storage.csvfile import ParsedTable
+from belarus_data.storage.tables import Table
 
 if TYPE_CHECKING:
     import mmap
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-LINE = "__line"  # physical line in the old file (see belarus_data.gitbase.read_arrow)
+LINE = "__line"  # physical line in the old file (see belarus_data.history.git.read_arrow)
 POS = "__pos"  # row index in the new table
 OPOS = "__old_pos"  # row index in the old table
 
@@ -100,7 +100,7 @@ def compare_tables(spec: Table, old: pa.Table, new: pa.Table) -> TableChanges:
     columns (any extra columns are ignored). All cells are strings or null.
 
     >>> import pyarrow as pa
-    >>> from belarus_data.tables import table
+    >>> from belarus_data.storage.tables import table
     >>> spec = table("actor_aliases")
     >>> row = {c: ["x"] for c in spec.columns}
     >>> changes = compare_tables(spec, pa.table({**row, "__line": [2]}), pa.table({**row, "script": ["Cyrl"]}))
@@ -213,8 +213,8 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
 
     import numpy as np
 
-    from belarus_data.csvfile import parse_fast
-    from belarus_data.gitbase import read_arrow
+    from belarus_data.history.git import read_arrow
+    from belarus_data.storage.csvfile import parse_fast
 
     def whole() -> TableChanges:
         return compare_tables(spec, read_arrow(stored.read_bytes() if stored else None, spec), new.data)

@@ -17,8 +17,9 @@ from belarus_data.checks import cells
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import Column
 from belarus_data.problems import DatasetError, Problem
-from belarus_data.storage.csvfile import read_bytes, read_table
+from belarus_data.storage.csvfile import read_bytes
 from belarus_data.storage.paths import resolve_root
+from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import Table, table
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def pandas_dtype(rule: Column) -> Any:
 
 def _read_checked(spec: Table, root: Path) -> pa.Table:
     problems: list[Problem] = []
-    parsed = read_table(root / spec.path, spec.path, spec.columns, problems)
+    parsed = Snapshot.of_tree(root).parsed(spec.name, problems)
     if parsed is not None:
         ctx = Context(root=root, tables={spec.name: parsed}, problems=problems)
         cells.check_cells(ctx)

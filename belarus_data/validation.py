@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from belarus_data.checks import cells, curation, dates, evidence, package, references, versioning
 from belarus_data.checks.context import Context, Engine
-from belarus_data.history import git as gitbase
 from belarus_data.history import incremental
+from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Report
-from belarus_data.storage.csvfile import read_table
 from belarus_data.storage.paths import resolve_root
-from belarus_data.storage.tables import TABLES
+from belarus_data.storage.snapshot import Snapshot
 from belarus_data.summary import summarise
 
 Check = Callable[[Context], None]
@@ -72,13 +70,6 @@ def run_checks(ctx: Context, rows: Context | None = None) -> None:
             lane.result()  # re-raises a check's own failure here
 
 
-def read_tables(root: Path, ctx: Context) -> None:
-    for table in TABLES:
-        parsed = read_table(root / table.path, table.path, table.columns, ctx.problems)
-        if parsed is not None:
-            ctx.tables[table.name] = parsed
-
-
 def validate(
     root: str | os.PathLike[str] | None = None,
     *,
@@ -101,26 +92,33 @@ def validate(
     >>> belarus_data.validate().ok
     True
     """
-    dataset = resolve_root(root)
-    # Read the base first: an unusable revision is a usage error, raised before any work.
-    snapshot = gitbase.stored_at(dataset, base) if base is not None else None
-    ctx = Context(root=dataset, tables={}, engine=engine)
-    read_tables(dataset, ctx)
-    changes = versioning.compare_all(ctx, snapshot) if snapshot is not None else {}
+    tree = Snapshot.of_tree(resolve_root(root))
+    if base is None:
+        return _check(tree, None, engine, changed_only=False)
+    # The base is resolved first: an unusable revision is a usage error, raised before any work.
+    with snapshot_at(tree.root, base) as against:
+        return _check(tree, against, engine, changed_only=changed_only)
+
+
+def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_only: bool) -> Report:
+    """Every check on ``tree``; the versioning rules (and with ``changed_only``, the scope) against ``base``."""
+    ctx = Context(root=tree.root, tables={}, engine=engine)
+    ctx.tables = tree.parsed_tables(ctx.problems)
+    changes = versioning.compare_all(ctx, base) if base is not None else {}
     rows, scope = None, ""
-    if changed_only and snapshot is not None:
-        planned = incremental.scope(dataset, snapshot.label, ctx, changes)
+    if changed_only and base is not None:
+        planned = incremental.scope(base, ctx.tables, changes)
         if planned.everything is None:
-            rows = incremental.narrowed(ctx, planned.rows)
+            rows = ctx.narrowed(planned.rows)
             total = sum(t.num_rows for t in ctx.tables.values())
-            scope = f"checked {planned.count():,} of {total:,} rows one by one: those changed since {snapshot.label} and those that depend on them"
+            scope = f"checked {planned.count():,} of {total:,} rows one by one: those changed since {base.label} and those that depend on them"
         else:
             scope = f"checked every row: {planned.everything}"
     run_checks(ctx, rows)
-    if snapshot is not None:
-        versioning.check_against(ctx, snapshot, changes)
+    if base is not None:
+        versioning.check_against(ctx, base, changes)
     return Report(
-        root=str(dataset),
+        root=str(tree.root),
         problems=ctx.problems,
         rows={name: t.num_rows for name, t in ctx.tables.items()},
         summary=summarise({name: t.data for name, t in ctx.tables.items()}),

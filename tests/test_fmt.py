@@ -14,8 +14,8 @@ from conftest import REPO, VALID, read_rows, write_rows
 
 from belarus_data import load_table, validate
 from belarus_data.cli import main
-from belarus_data.history.git import parse_rows
 from belarus_data.storage import atomic
+from belarus_data.storage.csvfile import parse_rows
 from belarus_data.storage.formatting import format_dataset
 from belarus_data.storage.tables import TABLES, table
 

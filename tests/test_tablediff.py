@@ -9,9 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belarus_data.history.git import read_arrow
 from belarus_data.history.tablediff import TableChanges, changes_since, compare_tables
-from belarus_data.storage.csvfile import read_table
+from belarus_data.storage.csvfile import read_arrow, read_table
 from belarus_data.storage.tables import table
 
 SPEC = table("actor_aliases")  # composite key (actor_id, alias), a handful of columns

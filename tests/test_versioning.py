@@ -13,7 +13,8 @@ from gitrepo import claim_options, commit_all, git, make_repo
 
 from belarus_data import validate
 from belarus_data.cli import main
-from belarus_data.history.git import GitBaseError, check_ref, default_base, snapshot_at
+from belarus_data.history.git import GitBaseError, check_ref, default_base
+from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Problem, Report
 
 TODAY = "2026-11-27"

@@ -33,6 +33,11 @@ class Context:
         line = parsed.line(index) if parsed is not None and index is not None else None
         self.problems.append(Problem(file, line, column, code, message, hint))
 
+    def narrowed(self, rows: dict[str, np.ndarray]) -> Context:
+        """A context holding only ``rows`` of each table (with their own line numbers), sharing the problem list."""
+        tables = {name: parsed.take(rows[name]) for name, parsed in self.tables.items() if name in rows}
+        return Context(root=self.root, tables=tables, problems=self.problems, engine=self.engine)
+
     def column(self, table: str, name: str) -> pa.ChunkedArray:
         return self.tables[table].data.column(name)
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 import datetime as dt
 
 from belarus_data.checks.context import Context
-from belarus_data.history.git import StoredBase
 from belarus_data.history.tablediff import Cells, TableChanges, changes_since
 from belarus_data.problems import Problem
+from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES, Table
 
 # Fields whose change means the ID now names something else (a reused ID), not a correction.
@@ -114,21 +114,24 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
         )
 
 
-def compare_all(ctx: Context, base: StoredBase) -> dict[str, TableChanges]:
-    """Each readable table's changes since ``base`` (none for a file that is the same as there)."""
+def compare_all(ctx: Context, base: Snapshot) -> dict[str, TableChanges]:
+    """Each readable table's changes since ``base`` (none for a file that is the same as there).
+
+    Only the files that differ from the working tree are read at the base.
+    """
     changes = {}
     for table in TABLES:
         parsed = ctx.tables.get(table.name)
         if parsed is None:
             continue
-        if table.name not in base.files:
+        if not base.differs_from_tree(table.path):
             changes[table.name] = TableChanges()
             continue
-        changes[table.name] = changes_since(table, base.files[table.name], ctx.root / table.path, parsed)
+        changes[table.name] = changes_since(table, base.file(table.path), ctx.root / table.path, parsed)
     return changes
 
 
-def check_against(ctx: Context, base: StoredBase, compared: dict[str, TableChanges] | None = None) -> None:
+def check_against(ctx: Context, base: Snapshot, compared: dict[str, TableChanges] | None = None) -> None:
     """Add a problem for every record that breaks the versioning rules relative to ``base``."""
     all_changes = compared if compared is not None else compare_all(ctx, base)
     for table in TABLES:

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from belarus_data.history.git import snapshot_of_tree
 from belarus_data.problems import Problem
 from belarus_data.storage.atomic import write_bytes
 from belarus_data.storage.formatting import canonical
 from belarus_data.storage.paths import UnsafePath, inside
+from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import Table, table
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def build_record(
     unknown = sorted(set(values) - set(spec.columns))
     if unknown:
         raise ScaffoldError([f"{name}: not a column of {spec.name}" for name in unknown])
-    snapshot = snapshot_of_tree(root)
+    snapshot = Snapshot.of_tree(root)
     taken = _ids(snapshot.tables[spec.name])
     prefix = PREFIXES[spec.name]
     if record_id is not None:
@@ -297,7 +297,7 @@ def _anchor_quote(
 
 
 def _ids(data: pa.Table) -> set[str]:
-    """The IDs (first key column) of a table read by :func:`belarus_data.history.git.read_arrow`."""
+    """The IDs (first key column) of a table read by :func:`belarus_data.storage.csvfile.read_arrow`."""
     return set(data.column(0).drop_null().to_pylist())
 
 

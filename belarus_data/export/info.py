@@ -14,8 +14,8 @@ from typing import Any
 from belarus_data._version import __version__
 from belarus_data.export.common import Step, no_step
 from belarus_data.problems import Problem
-from belarus_data.storage.csvfile import read_table
 from belarus_data.storage.paths import inside, resolve_root
+from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
 from belarus_data.summary import summarise
 
@@ -48,9 +48,10 @@ def dataset_info(root: str | os.PathLike[str] | None = None, step: Step = no_ste
     base = resolve_root(root)
     problems: list[Problem] = []
     tables = {}
+    tree = Snapshot.of_tree(base)
     for spec in TABLES:
         step(f"read {spec.name}")
-        parsed = read_table(base / spec.path, spec.path, spec.columns, problems)
+        parsed = tree.parsed(spec.name, problems)
         if parsed is not None:
             tables[spec.name] = parsed.data
     info: dict[str, Any] = {

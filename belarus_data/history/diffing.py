@@ -1,6 +1,6 @@
 """What a change does to the records: per table, the records added, changed (field by field) and withdrawn.
 
-Compares two snapshots of the tables (:mod:`belarus_data.history.git`) by primary
+Compares two snapshots of the tables (:class:`~belarus_data.storage.snapshot.Snapshot`) by primary
 key, so a reordered or reformatted file shows no changes at all.
 """
 
@@ -10,8 +10,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from belarus_data.history.git import LINE, Snapshot, snapshot_at, snapshot_of_tree
+from belarus_data.history.revision import snapshot_at
 from belarus_data.history.tablediff import compare_tables
+from belarus_data.storage.csvfile import LINE
+from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
 
 WITHDRAWN = ("retracted", "superseded")
@@ -97,8 +99,9 @@ def diff(root: Path, base: str, head: str | None = None) -> Diff:
     >>> d.counts("claims")  # doctest: +SKIP
     {'added': 2, 'changed': 0, 'withdrawn': 0, 'deleted': 0}
     """
-    head_snapshot = snapshot_at(root, head) if head is not None else snapshot_of_tree(root)
-    return compare(snapshot_at(root, base), head_snapshot)
+    after = snapshot_at(root, head) if head is not None else Snapshot.of_tree(root)
+    with after, snapshot_at(root, base) as before:
+        return compare(before, after)
 
 
 def _short(value: str | None) -> str:

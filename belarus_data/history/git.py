@@ -1,26 +1,19 @@
-"""Reading the dataset as it was at a git revision, for the versioning rules and ``diff``.
+"""Running git: resolving revisions, listing what changed, and reading files as a revision stored them.
 
 git is run as a subprocess with an argument list (never through a shell), only
-with ``show``, ``rev-parse``, ``merge-base``, ``cat-file``, ``diff --name-only`` and ``ls-files``,
-and only on paths named by the table registry or under the dataset root. A revision that starts with '-' is refused so that
-it can never be taken for an option.
+with ``rev-parse``, ``merge-base``, ``cat-file``, ``show``, ``diff --name-only`` and ``ls-files``,
+and only on paths named by the table registry or under the dataset root. A revision that starts
+with '-' is refused so that it can never be taken for an option. This module hands out bytes and
+file paths; parsing them is :mod:`belarus_data.storage.csvfile`'s job.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from belarus_data.storage.tables import TABLES, Table
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from typing import Any
 
 MAIN_BRANCH = "main"
 GIT_TIMEOUT_SECONDS = 60
@@ -28,26 +21,6 @@ GIT_TIMEOUT_SECONDS = 60
 
 class GitBaseError(ValueError):
     """The base revision cannot be used: no git, not a checkout, or an unknown revision."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One record as stored at some revision: its cells (empty cell = None) and physical line."""
-
-    values: dict[str, str | None]
-    line: int
-
-
-@dataclass
-class Snapshot:
-    """The record tables at one revision (or in the working tree).
-
-    Each table has the schema's columns as strings (empty cell = null) plus
-    ``__line``, the row's physical line in its file.
-    """
-
-    label: str  # what to call it in messages: a short commit id, or "working tree"
-    tables: dict[str, pa.Table]
 
 
 def _git(
@@ -179,96 +152,19 @@ def show_all(root: Path, commit: str, relatives: list[str]) -> dict[str, bytes |
     return found
 
 
-def parse_rows(data: bytes, table: Table, *, keep_duplicates: bool = False) -> dict[Any, Row]:
-    """Rows of a stored table keyed by primary key (first occurrence wins; broken rows are skipped).
+def write_blob(root: Path, commit: str, relative: str, target: Path) -> bool:
+    """Write ``relative`` (a path under ``root``) as stored at ``commit`` into ``target``; False if absent there.
 
-    With ``keep_duplicates`` the dict is keyed by line instead, so that every row is kept.
-
-    The base has passed validation when it was merged, so this reader is lenient:
-    it only needs the values, and the working tree is validated strictly anyway.
+    git writes the blob straight into the file: a 700 MB table is neither piped
+    through Python nor held in it.
     """
-    text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return {}
-    rows: dict[Any, Row] = {}
-    try:
-        for cells in reader:
-            if len(cells) != len(header):
-                continue
-            values = {name: (cell or None) for name, cell in zip(header, cells, strict=True)}
-            key = reader.line_num if keep_duplicates else tuple(values.get(k) for k in table.primary_key)
-            rows.setdefault(key, Row(values, reader.line_num))
-    except csv.Error:
-        pass
-    return rows
-
-
-LINE = "__line"
-
-
-def read_arrow(data: bytes | None, table: Table) -> pa.Table:
-    """A stored table as string columns in schema order plus ``__line``; empty if ``data`` is None.
-
-    Columns the file lacks (an older schema) are null; columns it has beyond the
-    schema are dropped. Irregular files fall back to :func:`parse_rows`.
-    """
-    import numpy as np
-    import pyarrow as pa
-
-    from belarus_data.storage.csvfile import parse_fast
-
-    columns = table.columns
-    if data is None:
-        return pa.table({**{c: pa.array([], pa.string()) for c in columns}, LINE: pa.array([], pa.int64())})
-    # The common case (a clean canonical file) is parsed from its bytes, without decoding it first.
-    clean = not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data and data.endswith(b"\n")
-    if not clean:
-        text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
-        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
-    header_line = data[: data.find(b"\n")].decode("utf-8", "replace")
-    try:
-        header = next(csv.reader([header_line], strict=True))
-    except (csv.Error, StopIteration):
-        header = []
-    parsed = parse_fast(data, header) if header and len(set(header)) == len(header) else None
-    if parsed is not None and parsed.num_rows == data.count(b"\n") - 1:
-        lines = np.arange(2, parsed.num_rows + 2, dtype=np.int64)
-        cells = {c: parsed.column(c) if c in header else pa.nulls(parsed.num_rows, pa.string()) for c in columns}
-    else:
-        rows = list(parse_rows(data, table, keep_duplicates=True).values())
-        lines = np.array([r.line for r in rows], dtype=np.int64)
-        cells = {c: pa.array([r.values.get(c) for r in rows], pa.string()) for c in columns}
-    return pa.table({**cells, LINE: pa.array(lines)})
-
-
-def snapshot_at(root: Path, ref: str) -> Snapshot:
-    """Every record table of the dataset at ``ref``.
-
-    >>> snap = snapshot_at(Path("."), "HEAD")  # doctest: +SKIP
-    >>> sorted(snap.tables)  # doctest: +SKIP
-    ['actor_aliases', 'actors', 'claims', 'event_participants', 'events', 'sources']
-    """
-    commit = resolve(root, ref)
-    stored = show_all(root, commit, [table.path for table in TABLES])
-    tables = {table.name: read_arrow(stored[table.path], table) for table in TABLES}
-    return Snapshot(commit[:12], tables)
-
-
-@dataclass
-class StoredBase:
-    """The record files as stored at one revision, for those that differ from the working tree.
-
-    A table not in ``files`` is byte for byte the same as at the base. A file in
-    it is stored in a temporary file (kept until this object goes), or None when
-    the base did not have it.
-    """
-
-    label: str  # a short commit id, for messages
-    files: dict[str, Path | None]  # table name -> the stored bytes, in a temporary file
-    keep: Any = None  # the temporary directory holding them
+    check_ref(commit)
+    spec = f"{commit}:{_prefix(root)}{relative}"
+    if _git(root, "cat-file", "-e", spec, check=False).returncode != 0:
+        return False
+    with target.open("wb") as out:
+        _git(root, "cat-file", "blob", spec, out=out)
+    return True
 
 
 def untracked_paths(root: Path) -> set[str]:
@@ -276,41 +172,3 @@ def untracked_paths(root: Path) -> set[str]:
     done = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
     prefix = _prefix(root)
     return {p.removeprefix(prefix) for p in done.stdout.decode("utf-8", "replace").split("\0") if p}
-
-
-def stored_at(root: Path, ref: str) -> StoredBase:
-    """The record files of the dataset at ``ref`` that differ from the working tree.
-
-    git writes each one straight into a temporary file, which the comparison
-    maps into memory a block at a time: a 700 MB table is neither piped through
-    Python nor held in it. Unchanged tables are not read at all.
-    """
-    import tempfile
-
-    commit = resolve(root, ref)
-    differ = changed_paths(root, commit) | untracked_paths(root)
-    folder = tempfile.TemporaryDirectory(prefix="belarus-data-base-")
-    prefix = _prefix(root)
-    files: dict[str, Path | None] = {}
-    for table in TABLES:
-        if table.path not in differ:
-            continue
-        spec = f"{commit}:{prefix}{table.path}"
-        if _git(root, "cat-file", "-e", spec, check=False).returncode != 0:
-            files[table.name] = None
-            continue
-        target = Path(folder.name) / f"{table.name}.csv"
-        with target.open("wb") as out:
-            _git(root, "cat-file", "blob", spec, out=out)
-        files[table.name] = target
-    return StoredBase(commit[:12], files, folder)
-
-
-def snapshot_of_tree(root: Path) -> Snapshot:
-    """Every record table as it is in the working tree under ``root``."""
-    tables = {}
-    for table in TABLES:
-        path = root / table.path
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-        tables[table.name] = read_arrow(data, table)
-    return Snapshot("working tree", tables)

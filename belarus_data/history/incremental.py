@@ -22,14 +22,11 @@ base's (``belarus_data/``, ``schema/``, ``datapackage.json`` or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from belarus_data.checks.context import Context
-from belarus_data.history import git as gitbase
 from belarus_data.history.tablediff import TableChanges
-from belarus_data.storage.arrays import take_rows
 from belarus_data.storage.csvfile import ParsedTable
+from belarus_data.storage.snapshot import Snapshot
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,25 +46,25 @@ class Scope:
         return sum(len(r) for r in self.rows.values())
 
 
-def scope(root: Path, commit: str, ctx: Context, changes: dict[str, TableChanges]) -> Scope:
-    """The rows of ``ctx`` to check row by row, given each table's ``changes`` since ``commit``."""
+def scope(base: Snapshot, tables: dict[str, ParsedTable], changes: dict[str, TableChanges]) -> Scope:
+    """The rows of the working tree's ``tables`` to check row by row, given each table's ``changes`` since ``base``."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    paths = gitbase.changed_paths(root, commit)
+    paths = base.changed_paths()
     rules = sorted(p for p in paths if p.split("/", 1)[0] in RULE_PATHS)
     if rules:
         return Scope({}, f"the rules may have changed ({', '.join(rules[:3])}{', …' if len(rules) > 3 else ''})")
     rows: dict[str, np.ndarray] = {}
-    for name, parsed in ctx.tables.items():
+    for name, parsed in tables.items():
         change = changes.get(name)
         if change is None:  # no such table at the base: all of it is new
             rows[name] = np.arange(parsed.num_rows)
             continue
         rows[name] = np.unique(np.array(change.added + [p.index for p in change.differing], dtype=np.int64))
-    if "sources" in ctx.tables and "claims" in ctx.tables:
-        sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
+    if "sources" in tables and "claims" in tables:
+        sources, claims = tables["sources"].data, tables["claims"].data
         texts = {p.removeprefix("records/") for p in paths if p.startswith("records/texts/")}
         retexted = np.flatnonzero(
             np.asarray(
@@ -86,13 +83,3 @@ def scope(root: Path, commit: str, ctx: Context, changes: dict[str, TableChanges
         citing = np.flatnonzero(np.asarray(pc.fill_null(pc.is_in(sources.column("id"), value_set=cited), False)))
         rows["sources"] = np.union1d(touched, citing)
     return Scope(rows)
-
-
-def narrowed(ctx: Context, rows: dict[str, np.ndarray]) -> Context:
-    """A context holding only ``rows`` of each table (with their own line numbers), sharing the problem list."""
-    tables = {
-        name: ParsedTable(parsed.file, take_rows(parsed.data, rows[name]), parsed.lines[rows[name]])
-        for name, parsed in ctx.tables.items()
-        if name in rows
-    }
-    return Context(root=ctx.root, tables=tables, problems=ctx.problems, engine=ctx.engine)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from belarus_data.storage.arrays import take_rows
-from belarus_data.storage.csvfile import ParsedTable
+from belarus_data.storage.csvfile import LINE, ParsedTable, parse_fast, read_arrow
 from belarus_data.storage.tables import Table
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-LINE = "__line"  # physical line in the old file (see belarus_data.history.git.read_arrow)
 POS = "__pos"  # row index in the new table
 OPOS = "__old_pos"  # row index in the old table
 
@@ -212,9 +211,6 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
     import mmap
 
     import numpy as np
-
-    from belarus_data.history.git import read_arrow
-    from belarus_data.storage.csvfile import parse_fast
 
     def whole() -> TableChanges:
         return compare_tables(spec, read_arrow(stored.read_bytes() if stored else None, spec), new.data)

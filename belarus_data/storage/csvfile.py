@@ -1,28 +1,37 @@
-"""Reading one record CSV file safely into string columns with physical line numbers.
+"""Reading one record CSV file into string columns with physical line numbers: the one CSV reader.
 
-Every contributed byte is treated as hostile: the file size is bounded, links
-are refused, the encoding must be UTF-8 without BOM, lines end in LF, and every
-record is exactly one physical line. The fast path parses with pyarrow; when
-pyarrow rejects the file, a slower pure-Python pass finds and words each
-structural problem and still returns the rows it could read, so that the
-other checks run too.
+Strictly (:func:`read_table`, for validation): every contributed byte is
+treated as hostile: the file size is bounded, links are refused, the encoding
+must be UTF-8 without BOM, lines end in LF, and every record is exactly one
+physical line. The fast path parses with pyarrow; when pyarrow rejects the
+file, a slower pure-Python pass finds and words each structural problem and
+still returns the rows it could read, so that the other checks run too.
+
+Tolerantly (:func:`read_arrow`, for comparing with a base that passed
+validation when it landed): only the values are needed, so an older schema's
+columns, a BOM or CRLF line endings are taken as they come and broken rows are
+skipped.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from belarus_data.problems import Problem
+from belarus_data.storage.arrays import take_rows
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+
+    from belarus_data.storage.tables import Table
 
 MAX_FILE_BYTES = 4 * 1024**3  # 4 GiB: ~8M claims; beyond that, split the dataset
 MAX_CELL_CHARS = 100_000  # no field allows more than 2,000; this only bounds the parser
@@ -43,6 +52,10 @@ class ParsedTable:
 
     def line(self, index: int) -> int:
         return int(self.lines[index])
+
+    def take(self, rows: np.ndarray) -> ParsedTable:
+        """Only the rows at ``rows``, each keeping its own physical line."""
+        return ParsedTable(self.file, take_rows(self.data, rows), self.lines[rows])
 
 
 def line_of_offset(data: bytes, offset: int) -> int:
@@ -71,9 +84,7 @@ def may_read(path: Path, file: str, problems: list[Problem]) -> bool:
         )
         return False
     if not path.is_file():
-        problems.append(
-            Problem(file, None, None, "file-missing", "does not exist", f"create {file} with its header row")
-        )
+        problems.append(missing(file))
         return False
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -89,6 +100,11 @@ def may_read(path: Path, file: str, problems: list[Problem]) -> bool:
         )
         return False
     return True
+
+
+def missing(file: str) -> Problem:
+    """The problem of a record file that is not there."""
+    return Problem(file, None, None, "file-missing", "does not exist", f"create {file} with its header row")
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -493,3 +509,81 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
     arrays = {name: pa.array([(row[k] or None) for row in rows], pa.string()) for k, name in enumerate(header)}
     table = pa.table(arrays).select(columns)
     return ParsedTable(file, table, np.array(lines, dtype=np.int64))
+
+
+# Tolerant reading: the values of a file that passed validation when it landed.
+
+
+def _tolerant_text(data: bytes) -> str:
+    """The text of a stored file, whatever its encoding mistakes, BOM or CRLF endings."""
+    return data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record as read tolerantly: its cells (empty cell = None) and physical line."""
+
+    values: dict[str, str | None]
+    line: int
+
+
+def parse_rows(data: bytes, table: Table, *, keep_duplicates: bool = False) -> dict[Any, Row]:
+    """Rows of a stored table keyed by primary key (first occurrence wins; broken rows are skipped).
+
+    With ``keep_duplicates`` the dict is keyed by line instead, so that every row is kept.
+
+    The base has passed validation when it was merged, so this reader is lenient:
+    it only needs the values, and the working tree is validated strictly anyway.
+    """
+    reader = csv.reader(io.StringIO(_tolerant_text(data), newline=""))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return {}
+    rows: dict[Any, Row] = {}
+    try:
+        for cells in reader:
+            if len(cells) != len(header):
+                continue
+            values = {name: (cell or None) for name, cell in zip(header, cells, strict=True)}
+            key = reader.line_num if keep_duplicates else tuple(values.get(k) for k in table.primary_key)
+            rows.setdefault(key, Row(values, reader.line_num))
+    except csv.Error:
+        pass
+    return rows
+
+
+LINE = "__line"  # the column of a tolerantly read table holding each row's physical line
+
+
+def read_arrow(data: bytes | None, table: Table) -> pa.Table:
+    """A stored table as string columns in schema order plus ``__line``; empty if ``data`` is None.
+
+    Columns the file lacks (an older schema) are null; columns it has beyond the
+    schema are dropped. Irregular files fall back to :func:`parse_rows`.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    columns = table.columns
+    if data is None:
+        return pa.table({**{c: pa.array([], pa.string()) for c in columns}, LINE: pa.array([], pa.int64())})
+    # The common case (a clean canonical file) is parsed from its bytes, without decoding it first.
+    clean = not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data and data.endswith(b"\n")
+    if not clean:
+        text = _tolerant_text(data)
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    header_line = data[: data.find(b"\n")].decode("utf-8", "replace")
+    try:
+        header = next(csv.reader([header_line], strict=True))
+    except (csv.Error, StopIteration):
+        header = []
+    parsed = parse_fast(data, header) if header and len(set(header)) == len(header) else None
+    if parsed is not None and parsed.num_rows == data.count(b"\n") - 1:
+        lines = np.arange(2, parsed.num_rows + 2, dtype=np.int64)
+        cells = {c: parsed.column(c) if c in header else pa.nulls(parsed.num_rows, pa.string()) for c in columns}
+    else:
+        rows = list(parse_rows(data, table, keep_duplicates=True).values())
+        lines = np.array([r.line for r in rows], dtype=np.int64)
+        cells = {c: pa.array([r.values.get(c) for r in rows], pa.string()) for c in columns}
+    return pa.table({**cells, LINE: pa.array(lines)})

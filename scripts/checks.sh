@@ -98,6 +98,7 @@ step "diff (record changes)" summarise_changes
 step "ruff check" ruff check .
 step "ruff format --check" ruff format --check .
 step "mypy" mypy belarus_data
+step "import layers (lint-imports)" lint-imports
 step "pytest" python -m pytest -q
 step "wheel + loaders in a clean venv" wheel_smoke_test
 if [ ${#failed[@]} -gt 0 ]; then

@@ -15,10 +15,9 @@ from typing import Any
 from belarus_data.checks.context import Context
 from belarus_data.problems import Problem
 from belarus_data.storage.jsonpos import LazyPositions, depth
+from belarus_data.storage.paths import MAX_DESCRIPTOR_BYTES, MAX_DESCRIPTOR_DEPTH
 from belarus_data.storage.tables import TABLES
 
-MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
-MAX_JSON_DEPTH = 32
 
 FILE = "datapackage.json"
 REGENERATE = "run `belarus-data schema` to regenerate it"
@@ -81,7 +80,7 @@ def _read(ctx: Context) -> tuple[str, LazyPositions, Any] | None:
         )
         return None
     raw = path.read_bytes().decode("utf-8", errors="replace")
-    positions = LazyPositions(raw, MAX_JSON_DEPTH)
+    positions = LazyPositions(raw, MAX_DESCRIPTOR_DEPTH)
     try:
         descriptor = json.loads(raw)
     except RecursionError:
@@ -100,14 +99,14 @@ def _read(ctx: Context) -> tuple[str, LazyPositions, Any] | None:
             )
             return None
         descriptor = None
-    if (descriptor is None or depth(descriptor) > MAX_JSON_DEPTH) and positions.found.too_deep_line is not None:
+    if (descriptor is None or depth(descriptor) > MAX_DESCRIPTOR_DEPTH) and positions.found.too_deep_line is not None:
         ctx.problems.append(
             Problem(
                 FILE,
                 positions.found.too_deep_line,
                 None,
                 "package-too-deep",
-                f"nests objects/arrays more than {MAX_JSON_DEPTH} levels deep",
+                f"nests objects/arrays more than {MAX_DESCRIPTOR_DEPTH} levels deep",
                 "the generated descriptor nests 4 levels; " + REGENERATE,
             )
         )

@@ -14,7 +14,7 @@ from typing import Any
 from belarus_data._version import __version__
 from belarus_data.export.common import Step, no_step
 from belarus_data.problems import Problem
-from belarus_data.storage.paths import inside, resolve_root
+from belarus_data.storage.paths import MAX_DESCRIPTOR_BYTES, inside, resolve_root
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
 from belarus_data.summary import summarise
@@ -24,8 +24,6 @@ LICENCES = {"records": "CC-BY-4.0", "code": "MIT"}
 
 def _dataset_version(root: os.PathLike[str]) -> str | None:
     from pathlib import Path
-
-    from belarus_data.checks.package import MAX_DESCRIPTOR_BYTES
 
     try:
         path = inside(Path(root), "datapackage.json")

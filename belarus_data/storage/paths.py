@@ -15,8 +15,8 @@ from pathlib import Path
 from belarus_data.storage.jsonpos import scan
 
 PACKAGE_NAME = "belarus-data"
-MAX_MARKER_BYTES = 5 * 1024 * 1024  # as checks.package.MAX_DESCRIPTOR_BYTES
-MAX_MARKER_DEPTH = 32
+MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024  # datapackage.json is never read past this, by any command
+MAX_DESCRIPTOR_DEPTH = 32
 
 
 class UnsafePath(ValueError):
@@ -37,14 +37,14 @@ def is_dataset_root(path: Path) -> bool:
         return False
     try:
         with marker.open("rb") as f:
-            head = f.read(MAX_MARKER_BYTES + 1)
+            head = f.read(MAX_DESCRIPTOR_BYTES + 1)
     except OSError:
         return False
     if f'"name": "{PACKAGE_NAME}"'.encode() in head[:4096]:
         return True
     broken_but_ours = (path / "schema").is_dir()
     text = head.decode("utf-8", errors="replace")
-    if len(head) > MAX_MARKER_BYTES or scan(text, MAX_MARKER_DEPTH).too_deep_line is not None:
+    if len(head) > MAX_DESCRIPTOR_BYTES or scan(text, MAX_DESCRIPTOR_DEPTH).too_deep_line is not None:
         return broken_but_ours
     try:
         descriptor = json.loads(text)

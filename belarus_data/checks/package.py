@@ -18,7 +18,6 @@ from belarus_data.storage.jsonpos import LazyPositions, depth
 from belarus_data.storage.paths import MAX_DESCRIPTOR_BYTES, MAX_DESCRIPTOR_DEPTH
 from belarus_data.storage.tables import TABLES
 
-
 FILE = "datapackage.json"
 REGENERATE = "run `belarus-data schema` to regenerate it"
 # Keys whose values are paths the package's users (frictionless, pandas) would open.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,11 @@ def changed_paths(root: Path, commit: str) -> set[str]:
 
 def _prefix(root: Path) -> str:
     """Path of ``root`` inside its repository ('' at the top), as git spells it."""
+    return _prefix_of(root.resolve())  # resolved: a relative root means another place after a chdir
+
+
+@lru_cache(maxsize=64)  # one git process per root, not one per file read
+def _prefix_of(root: Path) -> str:
     return _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
 
 

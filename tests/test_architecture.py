@@ -25,10 +25,17 @@ LAYERS = next(c for c in CONTRACTS if c["type"] == "layers")["layers"]
 
 def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
     """Run the contracts on the package in ``tree`` (its pyproject.toml, its belarus_data/)."""
-    lint = Path(sys.executable).with_name("lint-imports")
+    # import-linter's own command, run by this interpreter (wherever its console script was installed).
+    lint = "from importlinter.cli import lint_imports_command; lint_imports_command()"
     env = {**os.environ, "PYTHONPATH": str(tree)}
     return subprocess.run(
-        [str(lint), "--no-cache"], cwd=tree, env=env, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-c", lint, "--no-cache"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

@@ -123,14 +123,17 @@ def _prefix_of(root: Path) -> str:
     return _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
 
 
-def show(root: Path, commit: str, relative: str) -> bytes | None:
-    """The bytes of ``relative`` (a path under ``root``) at ``commit``, or None if it did not exist there."""
+def _present(root: Path, commit: str, relative: str) -> str | None:
+    """git's name for ``relative`` (a path under ``root``) at ``commit``, or None if it did not exist there."""
     check_ref(commit)
     spec = f"{commit}:{_prefix(root)}{relative}"
-    exists = _git(root, "cat-file", "-e", spec, check=False)
-    if exists.returncode != 0:
-        return None
-    return _git(root, "show", spec).stdout
+    return spec if _git(root, "cat-file", "-e", spec, check=False).returncode == 0 else None
+
+
+def show(root: Path, commit: str, relative: str) -> bytes | None:
+    """The bytes of ``relative`` (a path under ``root``) at ``commit``, or None if it did not exist there."""
+    spec = _present(root, commit, relative)
+    return _git(root, "show", spec).stdout if spec is not None else None
 
 
 def show_all(root: Path, commit: str, relatives: list[str]) -> dict[str, bytes | None]:
@@ -164,9 +167,8 @@ def write_blob(root: Path, commit: str, relative: str, target: Path) -> bool:
     git writes the blob straight into the file: a 700 MB table is neither piped
     through Python nor held in it.
     """
-    check_ref(commit)
-    spec = f"{commit}:{_prefix(root)}{relative}"
-    if _git(root, "cat-file", "-e", spec, check=False).returncode != 0:
+    spec = _present(root, commit, relative)
+    if spec is None:
         return False
     with target.open("wb") as out:
         _git(root, "cat-file", "blob", spec, out=out)

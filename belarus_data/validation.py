@@ -123,4 +123,5 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
         rows={name: t.num_rows for name, t in ctx.tables.items()},
         summary=summarise({name: t.data for name, t in ctx.tables.items()}),
         scope=scope,
+        base=base.label if base is not None else None,
     )

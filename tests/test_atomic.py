@@ -67,7 +67,7 @@ def test_failed_rename_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
     path = tmp_path / "claims.csv"
     path.write_bytes(b"old content\n")
     monkeypatch.setattr(os, "replace", fail_on_call(1))
-    with pytest.raises(Interrupt):
+    with pytest.raises(atomic.CannotWrite):
         atomic.write_bytes(path, b"new content\n")
     assert path.read_bytes() == b"old content\n"
     assert list(tmp_path.iterdir()) == [path]
@@ -96,7 +96,7 @@ def test_write_failing_halfway_keeps_the_old_file(tmp_path: Path, monkeypatch: p
             raise Interrupt(5, "Input/output error (simulated)")
 
     monkeypatch.setattr(os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
-    with pytest.raises(Interrupt):
+    with pytest.raises(atomic.CannotWrite):
         atomic.write_bytes(path, b"new content that is long enough to be cut in half\n")
     assert path.read_bytes() == b"old content\n"
     assert list(tmp_path.iterdir()) == [path]
@@ -104,7 +104,7 @@ def test_write_failing_halfway_keeps_the_old_file(tmp_path: Path, monkeypatch: p
 
 def test_interrupted_first_write_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "replace", fail_on_call(1))
-    with pytest.raises(Interrupt):
+    with pytest.raises(atomic.CannotWrite):
         atomic.write_text(tmp_path / "new.json", "{}\n")
     assert list(tmp_path.iterdir()) == []
 

@@ -98,7 +98,7 @@ def test_markdown_summary(repo: Path) -> None:
     assert "| `claims` | 0 | 1 | 1 | 0 |" in out
     assert "| `actors` | 1 | 0 | 0 | 0 |" in out
     assert "- **added** `act-ministry-of-defence-of-belarus`" in out
-    assert "| `statement` | Kyiv's intelligence service says" in out
+    assert "| `statement` | Kyiv\\'s intelligence service says" in out  # all ASCII punctuation escaped
     assert "| `record_status` | active | retracted |" in out
 
 
@@ -146,5 +146,5 @@ def test_markdown_escapes_what_would_break_the_summary(repo: Path) -> None:
     line = line_of(repo, "claims", "clm-fx4d5e6f")
     set_cell(repo, "claims", line, "notes", "a | b *c*")
     out = CliRunner().invoke(main, ["diff", "--root", str(repo), "HEAD", "--format", "markdown"]).output
-    assert "- **added** `` actor_id=act-blr-gov, alias=Minsk `regime` | West ``" in out
-    assert "| `notes` | (empty) | a \\| b \\*c\\* |" in out
+    assert "- **added** ``actor_id=act-blr-gov, alias=Minsk `regime` | West``" in out
+    assert "| `notes` | \\(empty\\) | a \\| b \\*c\\* |" in out

@@ -23,45 +23,61 @@ if TYPE_CHECKING:
     from belarus_data.export.common import Step
 
 
+def _written_by_us(filename: object, output: Path | None) -> bool:
+    """Whether a failing path is the output or lies under it (then the failure was in writing)."""
+    if output is None or filename is None:
+        return False
+    failed, out = Path(str(filename)).absolute(), output.absolute()
+    return failed == out or out in failed.parents or failed.parent == out.parent
+
+
 @contextmanager
-def _failures() -> Iterator[None]:
+def _failures(output: Path | None = None) -> Iterator[None]:
     """Known failures as located messages and exit codes, never a traceback."""
+    from belarus_data.commands.faults import FAULT_EXIT, describe, is_fault
+    from belarus_data.commands.output import problem_lines
+    from belarus_data.escaping.terminal import inert
     from belarus_data.export.common import ExportInvalid, MissingExtra
     from belarus_data.problems import DatasetError
+    from belarus_data.storage.atomic import CannotWrite
     from belarus_data.storage.paths import UnsafePath
 
     try:
         yield
     except MissingExtra as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(inert(f"error: {error}"), err=True)
         sys.exit(2)
     except DatasetError as error:
-        for problem in error.problems:
-            click.echo(problem.as_text(), err=True)
+        for line in problem_lines(error.problems):
+            click.echo(line, err=True)
         click.echo(
             f"✗ not exported: the dataset has {len(error.problems)} problem(s); fix them (see `belarus-data validate`).",
             err=True,
         )
         sys.exit(1)
     except (ExportInvalid, UnsafePath) as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(inert(f"error: {error}"), err=True)
         sys.exit(1)
     except OSError as error:
-        where = f" {error.filename}" if error.filename else ""
-        click.echo(f"error: cannot write{where}: {error.strerror or error}", err=True)
-        sys.exit(1)
+        if not is_fault(error) and not isinstance(error, CannotWrite):
+            raise  # not an ordinary fault: the group reports it as a bug
+        writing = isinstance(error, CannotWrite) or _written_by_us(error.filename, output)
+        click.echo(describe(error, "write" if writing else None), err=True)
+        sys.exit(FAULT_EXIT)
 
 
-def _run(label: str, work: Callable[[Step], Any]) -> Any:
+def _run(label: str, work: Callable[[Step], Any], output: Path | None = None) -> Any:
     from belarus_data.export.progress import spinner
 
-    with _failures(), spinner(label) as step:
+    with _failures(output), spinner(label) as step:
         return work(step)
 
 
 def _wrote(paths: list[Path]) -> None:
+    from belarus_data.escaping.terminal import inert
+
     for path in paths:
-        click.echo(f"wrote {path}")
+        click.echo(inert(f"wrote {path}"))
 
 
 @click.group()
@@ -85,7 +101,7 @@ def export_sqlite(out: Path, root: Path | None, metadata: Path | None) -> None:
     """
     from belarus_data.export.sqlite import export_sqlite as run
 
-    _wrote(_run("sqlite", lambda step: run(out, dataset_root(root), step, metadata)))
+    _wrote(_run("sqlite", lambda step: run(out, dataset_root(root), step, metadata), out))
 
 
 @export.command("parquet")
@@ -95,7 +111,7 @@ def export_parquet(directory: Path, root: Path | None) -> None:
     """Write one <table>.parquet per table into DIRECTORY (Arrow types from the schema)."""
     from belarus_data.export.parquet import export_parquet as run
 
-    _wrote(_run("parquet", lambda step: run(directory, dataset_root(root), step)))
+    _wrote(_run("parquet", lambda step: run(directory, dataset_root(root), step), directory))
 
 
 @export.command("json")
@@ -105,7 +121,7 @@ def export_json(directory: Path, root: Path | None) -> None:
     """Write <table>.json per table and a nested claims.jsonl into DIRECTORY, validated against the JSON Schemas."""
     from belarus_data.export.jsonout import export_json as run
 
-    _wrote(_run("json", lambda step: run(directory, dataset_root(root), step)))
+    _wrote(_run("json", lambda step: run(directory, dataset_root(root), step), directory))
 
 
 @click.command()
@@ -122,7 +138,7 @@ def timeline(out: Path, root: Path | None) -> None:
         format_of(out)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="OUT") from None
-    _wrote([_run("timeline", lambda step: write_timeline(out, dataset_root(root), step))])
+    _wrote([_run("timeline", lambda step: write_timeline(out, dataset_root(root), step), out)])
 
 
 @click.command()
@@ -130,10 +146,14 @@ def timeline(out: Path, root: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def info(root: Path | None, as_json: bool) -> None:
     """Summarise the dataset: version, licences, rows per table, counts per type and status, sources, dates."""
+    from belarus_data.escaping.terminal import inert, inert_json
     from belarus_data.export.info import dataset_info, render_info
 
     summary = _run("info", lambda step: dataset_info(dataset_root(root), step))
-    click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else render_info(summary))
+    if as_json:
+        click.echo(inert_json(json.dumps(summary, indent=2, ensure_ascii=False)))
+    else:
+        click.echo("\n".join(inert(line) for line in render_info(summary).split("\n")))
 
 
 def register(main: click.Group) -> None:

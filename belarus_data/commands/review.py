@@ -22,16 +22,20 @@ def fmt_command(root: Path | None, check: bool) -> None:
     Canonical form: schema column order, rows sorted by ID, quotes only where
     needed, Unicode NFC, LF line endings, a final newline. Values never change.
     """
+    from belarus_data.commands.output import problem_lines
+    from belarus_data.escaping.terminal import inert
     from belarus_data.storage.formatting import format_dataset
     from belarus_data.storage.paths import UnsafePath
 
     try:
         result = format_dataset(dataset_root(root), check=check)
     except UnsafePath as err:  # a generated file's place is a link: never write through it
-        click.echo(f"error: {err}; replace the link with a real directory or file", err=True)
+        click.echo(inert(f"error: {err}; replace the link with a real directory or file"), err=True)
         sys.exit(1)
-    for problem in result.problems:
-        click.echo(problem.as_text(), err=True)
+    # A failed write (read-only or full disk) is reported by the group, naming the file; each file is
+    # whole, either formatted or as it was (storage.atomic).
+    for line in problem_lines(sorted(result.problems)):
+        click.echo(line, err=True)
     for relative in result.changed:
         click.echo(f"{relative}: not in canonical form (run `belarus-data fmt`)" if check else f"formatted {relative}")
     if check and not result.changed and result.ok:
@@ -49,14 +53,15 @@ def diff_command(root: Path | None, base: str, head: str | None, fmt: str) -> No
 
     HEAD defaults to the working tree. Use --format markdown for a pull-request summary.
     """
+    from belarus_data.escaping.terminal import inert
     from belarus_data.history.diffing import diff, render
     from belarus_data.history.git import GitBaseError
 
     try:
         result = diff(dataset_root(root), base, head)
     except GitBaseError as err:
-        raise click.UsageError(str(err)) from err
-    click.echo(render(result, fmt))
+        raise click.UsageError(inert(str(err))) from err
+    click.echo(render(result, fmt))  # every value escaped for its format (belarus_data.escaping)
 
 
 @click.command("new")
@@ -98,7 +103,10 @@ def new_command(
         --quote "…exact words…" --set asserted_by=act-belsat --set attribution=author \\
         --set claim_type=assessment --set modality=asserted --set statement="…"
     """
+    from belarus_data.commands.faults import FAULT_EXIT, describe
     from belarus_data.commands.scaffold import ScaffoldError, build_record, write_record
+    from belarus_data.escaping.terminal import inert
+    from belarus_data.storage.atomic import CannotWrite
 
     values: dict[str, str] = {}
     for item in assignments:
@@ -113,24 +121,43 @@ def new_command(
         )
         if dry_run:
             for name in spec.columns:
-                click.echo(f"{name}: {row.get(name) or ''}")
+                click.echo(inert(f"{name}: {row.get(name) or ''}"))
             return
-        line = write_record(base, spec, row, text_bytes)
+        try:
+            line = write_record(base, spec, row, text_bytes)
+        except CannotWrite as err:
+            click.echo(describe(err), err=True)
+            click.echo(inert(f"the {kind} was not added: {spec.path} is as it was"), err=True)
+            if text_bytes is not None and err.filename != str(base / "records" / str(row["text_path"])):
+                click.echo(inert(f"remove records/{row['text_path']}, written before the failure"), err=True)
+            sys.exit(FAULT_EXIT)
         if spec.name == "sources":
             # datapackage.json lists the sources: keep it current so `schema --check` passes.
             from belarus_data.storage.generated import write_generated
 
-            for relative in write_generated(base):
+            try:
+                written = write_generated(base)
+            except CannotWrite as err:
+                click.echo(describe(err), err=True)
+                click.echo(
+                    inert(
+                        f"{row['id']} was added at {spec.path}:{line}, but the generated files are stale: "
+                        "run `belarus-data schema` once the fault is fixed"
+                    ),
+                    err=True,
+                )
+                sys.exit(FAULT_EXIT)
+            for relative in written:
                 click.echo(f"wrote {relative}")
     except ScaffoldError as err:
-        click.echo(f"cannot add the {kind}:", err=True)
+        click.echo(inert(f"cannot add the {kind}:"), err=True)
         for problem in err.problems:
-            click.echo(f"  {problem}", err=True)
+            click.echo(inert(f"  {problem}"), err=True)
         sys.exit(1)
     if text_bytes is not None:
-        click.echo(f"wrote records/{row['text_path']}")
-    click.echo(f"added {row['id']} at {spec.path}:{line}")
-    click.echo(row["id"])
+        click.echo(inert(f"wrote records/{row['text_path']}"))
+    click.echo(inert(f"added {row['id']} at {spec.path}:{line}"))
+    click.echo(inert(str(row["id"])))
 
 
 def register(main: click.Group) -> None:

@@ -18,7 +18,14 @@ from belarus_data.commands.safegroup import SafeGroup
 
 @click.command()
 @ROOT_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for ::error annotations, markdown for a job summary.",
+)
 @click.option(
     "--engine",
     type=click.Choice(["fast", "rows"]),
@@ -35,25 +42,61 @@ from belarus_data.commands.safegroup import SafeGroup
 )
 @click.option("--no-base", is_flag=True, help="Skip the versioning rules even inside a git checkout.")
 @click.option(
+    "--require-base",
+    is_flag=True,
+    help="Exit 1 if the versioning rules cannot run (no git, no main, no common commit): for pull requests.",
+)
+@click.option(
     "--changed-only",
     is_flag=True,
     help="Check single rows only where they changed since the base (and rows that depend on them); "
     "every row if the rules or schema changed. Checks across tables still cover everything.",
 )
-def validate(root: Path | None, fmt: str, engine: str, base_ref: str | None, no_base: bool, changed_only: bool) -> None:
+@click.option(
+    "--max-problems",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="List at most this many problems (0: all); the rest are counted per code.",
+)
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help='Also append the report as Markdown to this file (e.g. "$GITHUB_STEP_SUMMARY").',
+)
+def validate(
+    root: Path | None,
+    fmt: str,
+    engine: str,
+    base_ref: str | None,
+    no_base: bool,
+    require_base: bool,
+    changed_only: bool,
+    max_problems: int,
+    summary_file: Path | None,
+) -> None:
     """Check every file, row and link of the dataset; report all problems at once."""
     from belarus_data.commands.output import render
     from belarus_data.commands.pandasfree import without_pandas
-    from belarus_data.history.git import GitBaseError, default_base
+    from belarus_data.history.git import GitBaseError, find_base
+    from belarus_data.problems import Note
     from belarus_data.validation import validate as run
 
     base_dir = dataset_root(root)
     if no_base and base_ref is not None:
         raise click.UsageError("give either --base or --no-base, not both")
+    if no_base and require_base:
+        raise click.UsageError("give either --no-base or --require-base, not both")
+    skipped = "--no-base was given" if no_base else ""
     if base_ref is None and not no_base:
-        base_ref = default_base(base_dir)
+        base_ref, skipped = find_base(base_dir)
     if changed_only and base_ref is None:
-        raise click.UsageError("--changed-only needs a base: give --base REF (or run inside a checkout with main)")
+        raise click.UsageError(
+            f"--changed-only needs a base, and there is none: {skipped}. Give --base REF "
+            "(or run inside a checkout with main)"
+        )
     # Run as its own process, validate never lets pyarrow import pandas (~0.4 s of a ~1 s cold run);
     # in-process callers keep pyarrow's pandas integration intact (see belarus_data.commands.pandasfree).
     group = click.get_current_context().find_root().command
@@ -63,7 +106,17 @@ def validate(root: Path | None, fmt: str, engine: str, base_ref: str | None, no_
             report = run(base_dir, engine=engine, base=base_ref, changed_only=changed_only)  # type: ignore[arg-type]
     except GitBaseError as err:
         raise click.BadParameter(str(err), param_hint="--base") from err
-    click.echo(render(report, fmt))
+    if report.base is None:
+        # Never a silent skip: every format carries this note (and --require-base makes it fail).
+        report.notes.append(Note("versioning-skipped", f"the versioning rules were not run: {skipped}"))
+    limit = max_problems or None
+    click.echo(render(report, fmt, limit))
+    if summary_file is not None:
+        with summary_file.open("a", encoding="utf-8") as out:
+            out.write(render(report, "markdown", limit) + "\n")
+    if require_base and report.base is None:
+        click.echo(f"error: --require-base: the versioning rules could not run: {skipped}", err=True)
+        sys.exit(1)
     sys.exit(0 if report.ok else 1)
 
 

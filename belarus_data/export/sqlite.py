@@ -11,16 +11,16 @@ description of every table and column, all taken from the models.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from belarus_data._version import __version__
 from belarus_data.export.common import Step, checked_root, load_frames, no_step, python_values, require
 from belarus_data.models.columns import Column
-from belarus_data.storage.atomic import write_text
+from belarus_data.storage.atomic import CannotWrite, remove_leftovers, temporary_beside, write_text
 from belarus_data.storage.tables import TABLES, table
 
 PURPOSE = "the SQLite export"
@@ -156,10 +156,12 @@ def export_sqlite(
     require("sqlite_utils", EXTRA, PURPOSE)
     base = checked_root(root, step)
     target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target)
+        tmp = temporary_beside(target)
+    except OSError as err:
+        raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(target)) from err
     tmp.unlink()  # sqlite-utils creates the file itself
     try:
         build(tmp, base, step)
@@ -167,6 +169,8 @@ def export_sqlite(
             os.fsync(f.fileno())
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(tmp, target)
+    except OSError as err:  # a full or read-only disk: name the database, not its temporary file
+        raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(target)) from err
     finally:
         tmp.unlink(missing_ok=True)
     meta_path = Path(metadata) if metadata is not None else target.parent / "metadata.json"

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from belarus_data.escaping import markdown
+from belarus_data.escaping.terminal import inert, inert_json
 from belarus_data.history.revision import snapshot_at
 from belarus_data.history.tablediff import compare_tables
 from belarus_data.storage.csvfile import LINE
@@ -111,57 +113,58 @@ def _short(value: str | None) -> str:
 
 
 def render_text(d: Diff) -> str:
-    """Plain-text report: one line per record, one indented line per changed field."""
+    """Plain-text report: one line per record, one indented line per changed field; every value made inert."""
     if d.empty:
-        return f"no record changes between {d.base} and {d.head}"
-    lines = [f"record changes from {d.base} to {d.head}"]
+        return inert(f"no record changes between {d.base} and {d.head}")
+    lines = [inert(f"record changes from {d.base} to {d.head}")]
     for name, changes in d.tables.items():
         counts = ", ".join(f"{n} {kind}" for kind, n in d.counts(name).items() if n)
         lines.append(f"{name}: {counts}")
         for change in changes:
             sign = {"added": "+", "changed": "~", "withdrawn": "-", "deleted": "!"}[change.kind]
-            lines.append(f"  {sign} {change.key} ({change.kind})")
-            lines += [f"      {f.field}: {_short(f.old)} -> {_short(f.new)}" for f in change.fields]
+            lines.append(inert(f"  {sign} {change.key} ({change.kind})"))
+            lines += [inert(f"      {f.field}: {_short(f.old)} -> {_short(f.new)}") for f in change.fields]
     return "\n".join(lines)
 
 
 def _md(value: str | None) -> str:
-    # Table cells: pipes would end the cell and backticks/asterisks would format it.
-    text = _short(value).replace("\\", "\\\\").replace("|", "\\|")
-    for ch in "`*_<>[]":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
-def _code(key: str) -> str:
-    # An alias (part of a composite key) may itself contain backticks: fence with more of them.
-    fence = "``" if "`" in key else "`"
-    return f"{fence} {key} {fence}" if fence == "``" else f"`{key}`"
+    # A table cell: literal text, no formatting, link, HTML, pipe or line break can come through.
+    return markdown.text(_short(value))
 
 
 def render_markdown(d: Diff) -> str:
-    """Markdown for a pull-request summary (``$GITHUB_STEP_SUMMARY``)."""
-    lines = [f"## Data changes: `{d.base}` → `{d.head}`", ""]
+    """Markdown for a pull-request summary (``$GITHUB_STEP_SUMMARY``); every value escaped by :mod:`~belarus_data.escaping.markdown`."""
+    lines = [f"## Data changes: {markdown.code(d.base)} → {markdown.code(d.head)}", ""]
     if d.empty:
         return "\n".join([*lines, "No records were added, changed or withdrawn.", ""])
     lines += ["| table | added | changed | withdrawn | deleted |", "|---|---:|---:|---:|---:|"]
     for name in d.tables:
         c = d.counts(name)
-        lines.append(f"| `{name}` | {c['added']} | {c['changed']} | {c['withdrawn']} | {c['deleted']} |")
+        lines.append(
+            f"| {markdown.code(name, in_table=True)} | {c['added']} | {c['changed']} | {c['withdrawn']} | {c['deleted']} |"
+        )
     for name, changes in d.tables.items():
-        lines += ["", f"### `{name}`", ""]
+        lines += ["", f"### {markdown.code(name)}", ""]
         for change in changes:
-            lines.append(f"- **{change.kind}** {_code(change.key)}")
+            lines.append(f"- **{change.kind}** {markdown.code(change.key)}")
         detailed = [c for c in changes if c.fields]
         for change in detailed:
-            lines += ["", f"#### {change.kind} {_code(change.key)}", "", "| field | old | new |", "|---|---|---|"]
-            lines += [f"| `{f.field}` | {_md(f.old)} | {_md(f.new)} |" for f in change.fields]
+            lines += [
+                "",
+                f"#### {change.kind} {markdown.code(change.key)}",
+                "",
+                "| field | old | new |",
+                "|---|---|---|",
+            ]
+            lines += [
+                f"| {markdown.code(f.field, in_table=True)} | {_md(f.old)} | {_md(f.new)} |" for f in change.fields
+            ]
     lines.append("")
     return "\n".join(lines)
 
 
 def render_json(d: Diff) -> str:
-    return json.dumps(asdict(d), indent=2, ensure_ascii=False)
+    return inert_json(json.dumps(asdict(d), indent=2, ensure_ascii=False))
 
 
 def render(d: Diff, fmt: str) -> str:

@@ -70,40 +70,67 @@ def is_checkout(root: Path) -> bool:
     return done.returncode == 0 and done.stdout.strip() == b"true"
 
 
+def _is_shallow(root: Path) -> bool:
+    done = _git(root, "rev-parse", "--is-shallow-repository", check=False)
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+SHALLOW_HINT = (
+    "the clone is shallow: fetch the history (git fetch --unshallow origin, or actions/checkout with fetch-depth: 0)"
+)
+
+
 def resolve(root: Path, ref: str) -> str:
     """The full commit id that ``ref`` names in the repository holding ``root``."""
     check_ref(ref)
     done = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
     if done.returncode != 0:
-        raise GitBaseError(f"{ref!r} is not a commit in the repository at {root}")
+        hint = f"; {SHALLOW_HINT}" if _is_shallow(root) else ""
+        raise GitBaseError(f"{ref!r} is not a commit in the repository at {root}{hint}")
     return done.stdout.decode().strip()
 
 
-def default_base(root: Path) -> str | None:
-    """The revision ``validate`` compares with when no ``--base`` is given, or None.
+def find_base(root: Path) -> tuple[str | None, str]:
+    """The revision ``validate`` compares with when no ``--base`` is given, or None and why there is none.
 
     Inside a git checkout that has a ``main`` branch (local, or ``origin/main``
     in a CI clone) it is the merge-base of HEAD with it: on a pull-request
     branch that is where the branch left main; on main itself it is HEAD, so
-    the uncommitted edits in the working tree are checked. Outside git, or
-    without a main branch, or when git does not track the dataset, there is no
-    base and the versioning rules are skipped.
+    the uncommitted edits in the working tree are checked. Outside git, without
+    git, without a main branch, without a common commit (a shallow clone), or
+    when git does not track the dataset, there is no base: the reason is
+    returned so that the report can say the versioning rules did not run.
     """
+    if shutil.which("git") is None:
+        return None, "git is not installed (install git, or give --no-base to skip these rules knowingly)"
     if not is_checkout(root):
-        return None
+        return None, f"{root} is not inside a git checkout (the installed data, or a copy without .git)"
     # A dataset that git does not track (e.g. the data installed into a virtual environment
     # that happens to sit inside a checkout) has no history to compare with.
     if _git(root, "ls-files", "--error-unmatch", "--", "datapackage.json", check=False).returncode != 0:
-        return None
+        return None, "git does not track this dataset (datapackage.json is not committed in the checkout around it)"
+    found_main = False
     for candidate in (MAIN_BRANCH, f"origin/{MAIN_BRANCH}"):
         try:
             main_commit = resolve(root, candidate)
         except GitBaseError:
             continue
+        found_main = True
         done = _git(root, "merge-base", "HEAD", main_commit, check=False)
         if done.returncode == 0:
-            return done.stdout.decode().strip()
-    return None
+            return done.stdout.decode().strip(), ""
+    shallow = f"; {SHALLOW_HINT}" if _is_shallow(root) else ""
+    if not found_main:
+        return None, (
+            f"the repository has neither a branch {MAIN_BRANCH} nor {'origin/' + MAIN_BRANCH} to compare with "
+            f"(git fetch origin {MAIN_BRANCH}, or give --base REF){shallow}"
+        )
+    return None, f"HEAD has no commit in common with {MAIN_BRANCH} (give --base REF){shallow}"
+
+
+def default_base(root: Path) -> str | None:
+    """The revision ``validate`` compares with when no ``--base`` is given, or None (see :func:`find_base`)."""
+    return find_base(root)[0]
 
 
 def changed_paths(root: Path, commit: str) -> set[str]:

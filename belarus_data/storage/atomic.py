@@ -1,27 +1,102 @@
-"""Writing files so that an interrupted run never leaves one half-written."""
+"""Writing files so that an interrupted run never leaves one half-written.
+
+A file is written to a temporary file beside it, ``.<name>.<pid>.<random>.tmp``, flushed to disk and
+renamed over it. A run that is killed (SIGKILL, power loss) cannot remove its temporary file; the next
+write of the same file removes those whose process is gone (:func:`remove_leftovers`), and
+``.gitignore`` ignores ``*.tmp`` so that none is ever committed. A failed write raises
+:class:`CannotWrite`, which names the target (not the temporary file) and keeps the ``errno``.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 
+TEMP_SUFFIX = ".tmp"
+
+
+class CannotWrite(OSError):
+    """Writing ``filename`` failed (permission, read-only or full disk…); the file is as it was before."""
+
+
+def temp_prefix(path: Path) -> str:
+    """The start of every temporary file name for ``path`` made by this process."""
+    return f".{path.name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove the temporary files of ``path`` left by runs that are gone (killed); returns them.
+
+    Only names of this module's pattern are touched, and only if their process no longer runs on this
+    machine, so a concurrent run's temporary file is left alone.
+    """
+    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^./]+" + re.escape(TEMP_SUFFIX))
+    removed: list[Path] = []
+    try:
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for candidate in candidates:
+        match = pattern.fullmatch(candidate.name)
+        if match is None or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
+            continue
+        try:
+            if candidate.is_file() and not candidate.is_symlink():
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # not ours to worry about: the write itself reports a real problem
+    return removed
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new, empty temporary file beside ``path`` (owner-only until written), named for :func:`remove_leftovers`."""
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``.
+
+    Raises :class:`CannotWrite` (naming ``path``) if any step fails; ``path`` is then unchanged.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(path)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as err:
+        raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(path)) from err
+    handed = False  # whether the file object owns (and closes) fd
     try:
         # mkstemp creates the file owner-only (0600); keep a replaced file's mode, else the usual 0644,
         # so that exports and generated files stay readable by others (web servers, CI, colleagues).
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        handed = True
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
+        if not handed:
+            os.close(fd)
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, CannotWrite):
+            raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(path)) from err
         raise
 
 

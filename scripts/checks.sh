@@ -6,8 +6,10 @@
 #   BASE_REF             git revision to check versioning rules and summarise changes against
 #                        (the workflow passes the pull request's base commit); default: the
 #                        merge-base of HEAD with main, when there is one.
+#   GITHUB_EVENT_NAME    "pull_request" (or any BASE_REF given): the run judges a pull request, so
+#                        versioning rules that cannot run (no base, shallow clone) fail the validate step.
 #   GITHUB_ACTIONS       "true" under GitHub Actions: validate prints ::error annotations.
-#   GITHUB_STEP_SUMMARY  when set, the record changes are written there as Markdown.
+#   GITHUB_STEP_SUMMARY  when set, the validation report and the record changes are written there as Markdown.
 #   SKIP_WHEEL=1         skip the wheel build + clean-venv smoke test (it downloads dependencies).
 set -u
 cd "$(dirname "$0")/.."
@@ -31,17 +33,25 @@ if [ -z "$base" ]; then
 fi
 format=text
 if [ "${GITHUB_ACTIONS:-}" = "true" ]; then format=github; fi
+pull_request=""
+if [ -n "${BASE_REF:-}" ] || [ "${GITHUB_EVENT_NAME:-}" = "pull_request" ]; then pull_request=yes; fi
 
 validate_against_base() {
   if [ -n "$base" ] && [ "$base" != "$(git rev-parse HEAD)" ]; then
     # A pull request: rows unchanged since main were validated when they landed (and every row is
     # checked anyway when the rules or schema change); checks across tables always cover everything.
-    belarus-data validate --format "$format" --base "$base" --changed-only
+    belarus-data validate --format "$format" --base "$base" --changed-only --summary "${GITHUB_STEP_SUMMARY:-/dev/null}"
   elif [ -n "$base" ]; then
-    belarus-data validate --format "$format" --base "$base"
+    belarus-data validate --format "$format" --base "$base" --summary "${GITHUB_STEP_SUMMARY:-/dev/null}"
+  elif [ -n "$pull_request" ]; then
+    # A pull request whose versioning rules cannot run (no main, a shallow clone) is not judged
+    # without them: the report says why (every format), and the step fails.
+    belarus-data validate --format "$format" --require-base --summary "${GITHUB_STEP_SUMMARY:-/dev/null}"
+    echo "::error title=versioning-skipped::a pull request must be checked against its base, and there is none (no main branch or no common commit: fetch the full history)"
+    return 1
   else
-    echo "no git base (not a checkout, or no main branch): versioning rules skipped"
-    belarus-data validate --format "$format" --no-base
+    # Not a pull request, no base: validate itself notes in its report why the versioning rules did not run.
+    belarus-data validate --format "$format" --summary "${GITHUB_STEP_SUMMARY:-/dev/null}"
   fi
 }
 

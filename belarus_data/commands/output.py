@@ -72,7 +72,7 @@ def render_github(report: Report, limit: int | None = MAX_PROBLEMS) -> str:
     if report.scope:
         lines.append(github.command("notice", {"title": "scope"}, report.scope))
     lines.append(
-        inert(f"{len(errors)} error(s) in {report.root}" if errors else f"valid: {sum(report.rows.values())} rows")
+        inert(f"{len(errors):,} error(s) in {report.root}" if errors else f"valid: {sum(report.rows.values()):,} rows")
     )
     return "\n".join(lines)
 
@@ -88,7 +88,7 @@ def render_text(report: Report, limit: int | None = MAX_PROBLEMS) -> str:
         lines.extend(summary_lines(report))
     else:
         files = len({p.file for p in errors})
-        lines.append(f"✗ {len(errors)} problem(s) in {files} file(s). {LEGEND}")
+        lines.append(f"✗ {len(errors):,} problem(s) in {files:,} file(s). {LEGEND}")
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import VALID, copy_valid, line_of, read_rows, set_cell, write_rows
+from conftest import copy_valid, line_of, read_rows, set_cell, write_rows
 from corpus import INVALID, iter_cases
 from gitrepo import commit_all, git, make_repo
 from hypothesis import given, settings
@@ -215,7 +215,7 @@ def test_github_annotations_cannot_be_forged(hostile: Path) -> None:
     assert len(commands) == len(report["errors"]) + 1
     assert {c[0] for c in commands} == {"error", "warning"}
     assert {c[1]["file"] for c in commands if "file" in c[1]} == {"records/actors.csv"}
-    for name, properties, message in commands:
+    for _, properties, message in commands:
         assert set(properties) <= {"file", "line", "title"}
         assert "\n" not in message and "\r" not in message and "\x1b" not in message
     printed_text_is_inert("\n".join(line for line in lines if not is_command(line)))  # the rest of the output
@@ -445,5 +445,3 @@ def test_versioning_notes_name_the_reason(tmp_path: Path) -> None:
     git(repo, "checkout", "-q", "main")
     data = json.loads(run("validate", "--root", str(repo), "--format", "json").stdout)
     assert data["versioning"]["checked"] is True and data["notes"] == []
-
-

@@ -8,6 +8,7 @@ and what to do, never with "internal error" (exit 3, which means a bug in belaru
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 from belarus_data.escaping.terminal import inert
 from belarus_data.storage.atomic import CannotWrite
@@ -45,14 +46,20 @@ def is_fault(err: BaseException) -> bool:
 def describe(err: OSError, verb: str | None = None) -> str:
     """One line: ``error: cannot VERB FILE: what happened; what to do``.
 
-    >>> import errno
-    >>> describe(PermissionError(errno.EACCES, "Permission denied", "records/claims.csv"))
-    'error: cannot read records/claims.csv: permission denied: make it readable by you (chmod/chown), or run as a user who may read it'
-    >>> describe(OSError(errno.ENOSPC, "No space left on device"))
-    'error: cannot write the output: the disk is full: free some space and run the command again (files already there were not changed)'
+        >>> import errno
+    from pathlib import Path
+        >>> describe(PermissionError(errno.EACCES, "Permission denied", "records/claims.csv"))
+        'error: cannot read records/claims.csv: permission denied: make it readable by you (chmod/chown), or run as a user who may read it'
+        >>> describe(OSError(errno.ENOSPC, "No space left on device"))
+        'error: cannot write the output: the disk is full: free some space and run the command again (files already there were not changed)'
     """
     if verb is None:
         verb = "write" if isinstance(err, CannotWrite) or err.errno in WRITE_ERRNOS else "read"
     what = str(err.filename) if err.filename is not None else "the output"
     advice = ADVICE.get(err.errno or 0, err.strerror or str(err)).format(verb=verb.removesuffix("e"))
     return inert(f"error: cannot {verb} {what}: {advice}")
+
+
+def written_directories(root: Path) -> list[Path]:
+    """Where the commands write inside a dataset: the root, records/ and its texts, schema/, docs/."""
+    return [root / d for d in (".", "records", "records/texts", "schema", "schema/jsonschema", "docs")]

@@ -22,13 +22,21 @@ def fmt_command(root: Path | None, check: bool) -> None:
     Canonical form: schema column order, rows sorted by ID, quotes only where
     needed, Unicode NFC, LF line endings, a final newline. Values never change.
     """
+    from belarus_data.commands.faults import written_directories
     from belarus_data.commands.output import problem_lines
     from belarus_data.escaping.terminal import inert
+    from belarus_data.storage.atomic import leftovers, remove_leftovers_in
     from belarus_data.storage.formatting import format_dataset
     from belarus_data.storage.paths import UnsafePath
 
+    base = dataset_root(root)
+    for directory in written_directories(base):
+        # Temporary files of a killed run (storage.atomic): removed by the command that writes here.
+        for path in leftovers(directory) if check else remove_leftovers_in(directory):
+            verb = "left by a killed run (`belarus-data fmt` removes it)" if check else "removed: left by a killed run"
+            click.echo(inert(f"{path.relative_to(base)}: temporary file {verb}"), err=True)
     try:
-        result = format_dataset(dataset_root(root), check=check)
+        result = format_dataset(base, check=check)
     except UnsafePath as err:  # a generated file's place is a link: never write through it
         click.echo(inert(f"error: {err}; replace the link with a real directory or file"), err=True)
         sys.exit(1)

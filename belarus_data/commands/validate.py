@@ -109,6 +109,18 @@ def validate(
     if report.base is None:
         # Never a silent skip: every format carries this note (and --require-base makes it fail).
         report.notes.append(Note("versioning-skipped", f"the versioning rules were not run: {skipped}"))
+    from belarus_data.commands.faults import written_directories
+    from belarus_data.storage.atomic import leftovers
+
+    left = [str(p.relative_to(base_dir)) for d in written_directories(base_dir) for p in leftovers(d)]
+    if left:
+        shown = ", ".join(left[:10]) + (f" and {len(left) - 10:,} more" if len(left) > 10 else "")
+        report.notes.append(
+            Note(
+                "leftover-temp-files",
+                f"temporary files left by a killed run: {shown} (`belarus-data fmt` removes them)",
+            )
+        )
     limit = max_problems or None
     click.echo(render(report, fmt, limit))
     if summary_file is not None:

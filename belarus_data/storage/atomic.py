@@ -37,28 +37,48 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_leftovers(path: Path) -> list[Path]:
-    """Remove the temporary files of ``path`` left by runs that are gone (killed); returns them.
+_ANY_TARGET = re.compile(r"\..+\.(\d+)\.[^./]+" + re.escape(TEMP_SUFFIX))
 
-    Only names of this module's pattern are touched, and only if their process no longer runs on this
+
+def leftovers(directory: Path, pattern: re.Pattern[str] = _ANY_TARGET) -> list[Path]:
+    """Temporary files in ``directory`` left by runs that are gone (killed), sorted.
+
+    Only names of this module's pattern count, and only if their process no longer runs on this
     machine, so a concurrent run's temporary file is left alone.
     """
-    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^./]+" + re.escape(TEMP_SUFFIX))
-    removed: list[Path] = []
     try:
-        candidates = list(path.parent.iterdir())
+        candidates = sorted(directory.iterdir())
     except OSError:
-        return removed
+        return []
+    found = []
     for candidate in candidates:
         match = pattern.fullmatch(candidate.name)
         if match is None or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
             continue
+        if candidate.is_file() and not candidate.is_symlink():
+            found.append(candidate)
+    return found
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove the temporary files of ``path`` left by killed runs (see :func:`leftovers`); returns them."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^./]+" + re.escape(TEMP_SUFFIX))
+    return _remove(leftovers(path.parent, pattern))
+
+
+def remove_leftovers_in(directory: Path) -> list[Path]:
+    """Remove every temporary file in ``directory`` left by killed runs; returns them."""
+    return _remove(leftovers(directory))
+
+
+def _remove(paths: list[Path]) -> list[Path]:
+    removed = []
+    for path in paths:
         try:
-            if candidate.is_file() and not candidate.is_symlink():
-                candidate.unlink()
-                removed.append(candidate)
+            path.unlink()
         except OSError:
-            continue  # not ours to worry about: the write itself reports a real problem
+            continue  # not ours to worry about: a write there reports a real problem itself
+        removed.append(path)
     return removed
 
 

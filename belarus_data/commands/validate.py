@@ -122,7 +122,9 @@ def validate(
             )
         )
     limit = max_problems or None
-    click.echo(render(report, fmt, limit))
+    # Line by line: a reader that stops early (`| head`) is noticed at the next line (see SafeGroup).
+    for line in render(report, fmt, limit).split("\n"):
+        click.echo(line)
     if summary_file is not None:
         with summary_file.open("a", encoding="utf-8") as out:
             out.write(render(report, "markdown", limit) + "\n")

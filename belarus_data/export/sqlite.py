@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from belarus_data.storage.atomic import CannotWrite, remove_leftovers, temporary
 from belarus_data.storage.tables import TABLES, table
 
 PURPOSE = "the SQLite export"
+# Primary SQLite result codes of ordinary faults (https://www.sqlite.org/rescode.html) as errno values.
+SQLITE_ERRNO = {13: errno.ENOSPC, 8: errno.EROFS, 10: errno.EIO, 14: errno.EACCES}  # FULL, READONLY, IOERR, CANTOPEN
 EXTRA = "sqlite"
 
 # table -> columns indexed for full-text search (FTS5)
@@ -171,6 +174,11 @@ def export_sqlite(
         os.replace(tmp, target)
     except OSError as err:  # a full or read-only disk: name the database, not its temporary file
         raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(target)) from err
+    except sqlite3.OperationalError as err:  # SQLite's own words for the same faults
+        code = SQLITE_ERRNO.get(getattr(err, "sqlite_errorcode", -1) & 0xFF)
+        if code is None:
+            raise
+        raise CannotWrite(code, str(err), str(target)) from err
     finally:
         tmp.unlink(missing_ok=True)
     meta_path = Path(metadata) if metadata is not None else target.parent / "metadata.json"

@@ -25,7 +25,7 @@ ADVICE: dict[int, str] = {
     errno.EFBIG: "the file is too large for this file system",
     errno.EISDIR: "it is a directory where a file is expected: move the directory out of the way",
     errno.ENOTDIR: "a part of its path is a file where a directory is expected",
-    errno.ENOENT: "it does not exist (was it moved or deleted while the command ran?)",
+    errno.ENOENT: "it, or a directory on its path, does not exist (moved or deleted while the command ran?)",
     errno.ELOOP: "too many symbolic links (a loop?): replace the links with the real files",
     errno.ENAMETOOLONG: "its name is too long for this file system",
     errno.EIO: "the disk reported an input/output error: check the disk, then run the command again",

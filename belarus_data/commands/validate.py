@@ -105,7 +105,9 @@ def validate(
         with guard:
             report = run(base_dir, engine=engine, base=base_ref, changed_only=changed_only)  # type: ignore[arg-type]
     except GitBaseError as err:
-        raise click.BadParameter(str(err), param_hint="--base") from err
+        from belarus_data.escaping.terminal import inert
+
+        raise click.BadParameter(inert(str(err)), param_hint="--base") from err
     if report.base is None:
         # Never a silent skip: every format carries this note (and --require-base makes it fail).
         report.notes.append(Note("versioning-skipped", f"the versioning rules were not run: {skipped}"))
@@ -126,10 +128,18 @@ def validate(
     for line in render(report, fmt, limit).split("\n"):
         click.echo(line)
     if summary_file is not None:
-        with summary_file.open("a", encoding="utf-8") as out:
-            out.write(render(report, "markdown", limit) + "\n")
+        try:
+            with summary_file.open("a", encoding="utf-8") as out:
+                out.write(render(report, "markdown", limit) + "\n")
+        except OSError as err:
+            from belarus_data.commands.faults import FAULT_EXIT, describe
+
+            click.echo(describe(err, "write"), err=True)
+            sys.exit(FAULT_EXIT)
     if require_base and report.base is None:
-        click.echo(f"error: --require-base: the versioning rules could not run: {skipped}", err=True)
+        from belarus_data.escaping.terminal import inert
+
+        click.echo(inert(f"error: --require-base: the versioning rules could not run: {skipped}"), err=True)
         sys.exit(1)
     sys.exit(0 if report.ok else 1)
 

@@ -445,3 +445,14 @@ def test_versioning_notes_name_the_reason(tmp_path: Path) -> None:
     git(repo, "checkout", "-q", "main")
     data = json.loads(run("validate", "--root", str(repo), "--format", "json").stdout)
     assert data["versioning"]["checked"] is True and data["notes"] == []
+
+
+def test_versioning_notes_without_git_or_without_tracking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path)
+    untracked = copy_valid(repo / "copy")  # a dataset inside a checkout that git does not track
+    data = json.loads(run("validate", "--root", str(untracked), "--format", "json").stdout)
+    assert "git does not track this dataset" in data["notes"][0]["message"]
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    data = json.loads(run("validate", "--root", str(repo), "--format", "json").stdout)
+    assert data["versioning"]["checked"] is False
+    assert data["notes"][0]["message"].startswith("the versioning rules were not run: git is not installed")

@@ -155,11 +155,6 @@ def _calendar_day(value: str) -> dt.date | None:
     return day if isinstance(day, dt.date) else None
 
 
-def _strict_day(value: str) -> dt.date | None:
-    bounds = edtf.strict(value)
-    return bounds.earliest if bounds is not None else None
-
-
 def _calendar_days(column: pa.ChunkedArray) -> np.ndarray:
     """Per row: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
 
@@ -256,7 +251,7 @@ def check_dates_before_created(ctx: Context) -> None:
                 ctx,
                 "sources",
                 column,
-                _day_numbers(sources.column(column), "earliest", _strict_day),
+                _day_numbers(sources.column(column), "earliest", edtf.strict),
                 everywhere,
                 f"{column} {{value!r}} begins on {{earliest}}, after the record was created ({{created}})",
                 f"a source is entered after its {what}: correct {column} (or created, if that is what is wrong)",
@@ -277,7 +272,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "events",
             "date_edtf",
-            _day_numbers(events.column("date_edtf"), "earliest", _strict_day),
+            _day_numbers(events.column("date_edtf"), "earliest", edtf.strict),
             mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES))),
             "an event whose status says it happened is dated {value!r}, from {earliest}, "
             "after the record was created ({created})",
@@ -289,7 +284,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "claims",
             "time_edtf",
-            _day_numbers(claims.column("time_edtf"), "earliest", _strict_day),
+            _day_numbers(claims.column("time_edtf"), "earliest", edtf.strict),
             mask(pc.equal(claims.column("claim_type"), "report")),
             "a report is dated {value!r}, from {earliest}, after the claim was created ({created})",
             "a report tells what has happened: correct time_edtf, or make the claim a prediction",
@@ -303,7 +298,7 @@ def check_retrieved_after_published(ctx: Context) -> None:
     if "sources" not in ctx.tables:
         return
     sources = ctx.tables["sources"].data
-    published = _day_numbers(sources.column("published"), "earliest", _strict_day)
+    published = _day_numbers(sources.column("published"), "earliest", edtf.strict)
     retrieved = _calendar_days(sources.column("retrieved"))
     early = (published != NO_DAY) & (retrieved != NO_DAY) & (published > retrieved + ZONE_SLACK)
     values = sources.column("published")

@@ -187,14 +187,17 @@ def _check_supersession(ctx: Context, name: str) -> None:
             final = paths.end[target]
             if final == IN_CYCLE:
                 hint = (
-                    f"the records after {ids[target]} run in a cycle (reported at line {parsed.line(paths.cycle[target])}): "
+                    f"the records after {ids[target]!r} run in a cycle (reported at line {parsed.line(paths.cycle[target])}): "
                     "end the cycle at the current record, then point superseded_by straight at it"
                 )
             elif status[final] == "active":
-                hint = f"point superseded_by at the end of the chain, {ids[final]} ({paths.steps[target]:,} records on)"
+                further = paths.steps[target]
+                hint = f"point superseded_by at the end of the chain, {ids[final]!r}" + (
+                    f" ({further:,} records further on)" if further > 1 else ""
+                )
             else:
                 hint = (
-                    f"the chain ends at {ids[final]}, which is {status[final]}: point superseded_by at an active "
+                    f"the chain ends at {ids[final]!r}, which is {status[final]}: point superseded_by at an active "
                     "record that replaces this one, or retract this record instead"
                 )
             ctx.add(
@@ -202,7 +205,7 @@ def _check_supersession(ctx: Context, name: str) -> None:
                 row,
                 "superseded_by",
                 "superseded-chain",
-                f"points at {ids[target]}, which is itself superseded by {ids[nxt[target]]}",
+                f"points at {ids[target]!r}, which is itself superseded by {ids[nxt[target]]!r}",
                 hint,
             )
         elif status[target] in ("retracted", "superseded"):
@@ -212,7 +215,7 @@ def _check_supersession(ctx: Context, name: str) -> None:
                 row,
                 "superseded_by",
                 "superseded-inactive",
-                f"points at {ids[target]}, which is {status[target]}",
+                f"points at {ids[target]!r}, which is {status[target]}",
                 "the replacement must be an active record: point superseded_by at the record that replaces "
                 "this one, or retract this record instead (record_status retracted, superseded_by empty)",
             )

@@ -47,7 +47,9 @@ def _library(value: str) -> Any | None:
 
     try:
         return parse_edtf(value)
-    except (EDTFParseException, *_LIBRARY_ERRORS):
+    except EDTFParseException:
+        return None
+    except _LIBRARY_ERRORS:
         return None
 
 
@@ -141,11 +143,11 @@ def reversal(value: str) -> DateBounds | None:
             if getattr(member, "lower", None) is None or getattr(member, "upper", None) is None:
                 continue  # a single date, not a range
             try:
-                bounds = DateBounds(to_date(member.lower_strict()), to_date(member.upper_strict()))
+                ends = DateBounds(to_date(member.lower_strict()), to_date(member.upper_strict()))
             except _LIBRARY_ERRORS:
                 continue
-            if _reversed(bounds):
-                return bounds
+            if _reversed(ends):
+                return ends
         return None
     bounds = strict(value)
     return bounds if bounds is not None and _reversed(bounds) else None

@@ -217,7 +217,14 @@ def test_retrieved_before_published(root: Path, published: str, retrieved: str, 
 
 @pytest.mark.parametrize(
     ("status", "late"),
-    [("occurred", True), ("reported", True), ("alleged", True), ("denied", True), ("planned", False), ("proposed", False)],
+    [
+        ("occurred", True),
+        ("reported", True),
+        ("alleged", True),
+        ("denied", True),
+        ("planned", False),
+        ("proposed", False),
+    ],
 )
 def test_an_event_that_happened_is_not_dated_after_it_was_recorded(root: Path, status: str, late: bool) -> None:
     assert set(date_checks.PAST_EVENT_STATUSES) | {"planned", "proposed"} == set(

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
-from belarus_data.storage.tables import TABLES, table
+from belarus_data.storage.csvfile import ParsedTable
+from belarus_data.storage.tables import TABLES, Table, table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,42 +105,51 @@ def shown(names: list[str]) -> str:
     return " → ".join([*names[:SHOWN], f"… ({hidden:,} more) …", *names[-SHOWN:]])
 
 
-def _ring(ids: dict[int, str], cycle: list[int]) -> str:
-    """A cycle named in pointer order, back to where it starts: 'A → B → C → A'."""
-    return shown([ids[row] for row in [*cycle, cycle[0]]])
+@dataclass(frozen=True)
+class Graph:
+    """The rows of a table that point somewhere or are pointed at, numbered 0.. in file order.
 
+    In a large table they are few (most records point nowhere), so only they are
+    turned into Python values and followed.
+    """
 
-def _column_at(data: pa.Table, column: str, rows: list[int]) -> dict[int, str | None]:
-    """The values of only ``rows`` (the rows on some path are few in a large table)."""
-    import pyarrow as pa
+    rows: list[int]  # the table row of each node
+    successor: np.ndarray  # per node, the node it points at, or -1
+    ids: list[str]
+    status: list[str | None]  # record_status
 
-    if not rows:
-        return {}
-    taken = data.column(column).take(pa.array(rows, pa.int64())).to_pylist()
-    return dict(zip(rows, taken, strict=True))
+    @classmethod
+    def of(cls, parsed: ParsedTable, column: str) -> Graph:
+        import numpy as np
+        import pyarrow as pa
 
+        data = parsed.data
+        successor = successors(data.column("id"), data.column(column))
+        pointing = np.flatnonzero(successor >= 0)
+        nodes = np.union1d(pointing, successor[pointing])  # sorted: file order
+        local = np.full(len(nodes), -1, dtype=np.int64)
+        local[np.searchsorted(nodes, pointing)] = np.searchsorted(nodes, successor[pointing])
+        at = pa.array(nodes, pa.int64())
+        ids = [value or "" for value in data.column("id").take(at).to_pylist()]
+        return cls(nodes.tolist(), local, ids, data.column("record_status").take(at).to_pylist())
 
-def _ids_at(data: pa.Table, rows: list[int]) -> dict[int, str]:
-    return {row: value or "" for row, value in _column_at(data, "id", rows).items()}
+    def ring(self, cycle: list[int]) -> str:
+        """A cycle named in pointer order, back to where it starts: 'A → B → C → A'."""
+        return shown([self.ids[node] for node in [*cycle, cycle[0]]])
 
 
 def check_parent_cycles(ctx: Context) -> None:
     """No actor is, through its parents, part of itself."""
     if "actors" not in ctx.tables:
         return
-    data = ctx.tables["actors"].data
-    successor = successors(data.column("id"), data.column("parent_id"))
-    if not (successor >= 0).any():
-        return
-    paths = follow(successor)
-    ids = _ids_at(data, [row for cycle in paths.cycles for row in cycle])
-    for cycle in paths.cycles:
+    found = Graph.of(ctx.tables["actors"], "parent_id")
+    for cycle in follow(found.successor).cycles:
         ctx.add(
             table("actors"),
-            cycle[0],
+            found.rows[cycle[0]],
             "parent_id",
             "actor-parent-cycle",
-            f"parent_id runs in a cycle of {len(cycle):,} actors: {_ring(ids, cycle)}",
+            f"parent_id runs in a cycle of {len(cycle):,} actors: {found.ring(cycle)}",
             "an actor cannot be part of itself: empty the parent_id of the one at the top of the hierarchy, "
             "or point it at the larger body it really belongs to",
         )
@@ -149,46 +159,36 @@ def check_supersession(ctx: Context) -> None:
     """``superseded_by`` ends where it points: no cycle, no chain, and at an active record."""
     for spec in TABLES:
         if spec.name in ctx.tables and "superseded_by" in spec.columns:
-            _check_supersession(ctx, spec.name)
+            _check_supersession(ctx, spec)
 
 
-def _check_supersession(ctx: Context, name: str) -> None:
-    import numpy as np
-
-    parsed = ctx.tables[name]
-    successor = successors(parsed.data.column("id"), parsed.data.column("superseded_by"))
-    pointing: list[int] = np.flatnonzero(successor >= 0).tolist()
-    if not pointing:
-        return
-    paths = follow(successor)
-    nxt: list[int] = successor.tolist()
-    # Every row named in a message: those that point, what they point at, and where chains end.
-    finals = (paths.end[nxt[row]] for row in pointing)
-    named = sorted({*pointing, *(nxt[row] for row in pointing), *(final for final in finals if final >= 0)})
-    ids = _ids_at(parsed.data, named)
-    status = _column_at(parsed.data, "record_status", named)
-    spec = table(name)
-    on_cycle = {row for cycle in paths.cycles for row in cycle}
+def _check_supersession(ctx: Context, spec: Table) -> None:
+    parsed = ctx.tables[spec.name]
+    found = Graph.of(parsed, "superseded_by")
+    paths = follow(found.successor)
+    nxt: list[int] = found.successor.tolist()
+    ids, status, rows = found.ids, found.status, found.rows
+    on_cycle = {node for cycle in paths.cycles for node in cycle}
     for cycle in paths.cycles:
         ctx.add(
             spec,
-            cycle[0],
+            rows[cycle[0]],
             "superseded_by",
             "superseded-cycle",
-            f"superseded_by runs in a cycle of {len(cycle):,} records: {_ring(ids, cycle)}",
+            f"superseded_by runs in a cycle of {len(cycle):,} records: {found.ring(cycle)}",
             "a replacement is the record to use now: make the current one active again "
             "(record_status active, superseded_by and status_reason empty) and point the others straight at it",
         )
-    for row in pointing:
-        target = nxt[row]
-        if row in on_cycle:
-            continue  # reported once above, with the whole cycle
+    for node, target in enumerate(nxt):
+        if target < 0 or node in on_cycle:
+            continue  # points nowhere, or reported once above with its whole cycle
         if nxt[target] >= 0:  # the replacement is itself replaced
             final = paths.end[target]
             if final == IN_CYCLE:
                 hint = (
-                    f"the records after {ids[target]!r} run in a cycle (reported at line {parsed.line(paths.cycle[target])}): "
-                    "end the cycle at the current record, then point superseded_by straight at it"
+                    f"the records after {ids[target]!r} run in a cycle (reported at line "
+                    f"{parsed.line(rows[paths.cycle[target]])}): end the cycle at the current record, "
+                    "then point superseded_by straight at it"
                 )
             elif status[final] == "active":
                 further = paths.steps[target]
@@ -202,7 +202,7 @@ def _check_supersession(ctx: Context, name: str) -> None:
                 )
             ctx.add(
                 spec,
-                row,
+                rows[node],
                 "superseded_by",
                 "superseded-chain",
                 f"points at {ids[target]!r}, which is itself superseded by {ids[nxt[target]]!r}",
@@ -212,7 +212,7 @@ def _check_supersession(ctx: Context, name: str) -> None:
             # Superseded without a valid superseded_by of its own: that row carries its own problem too.
             ctx.add(
                 spec,
-                row,
+                rows[node],
                 "superseded_by",
                 "superseded-inactive",
                 f"points at {ids[target]!r}, which is {status[target]}",

@@ -69,7 +69,28 @@ FORWARD = [
     "../..",
 ]
 
-INVALID = ["nonsense", "2016-13", "2016-06-15T10:00:00/2016-06-15T09:00:00", "0100/-0100", "Y-17000", ""]
+INVALID = [
+    "nonsense",
+    "2016-13",
+    "2016-06-15T10:00:00/2016-06-15T09:00:00",
+    "0100/-0100",
+    "Y-17000",
+    "",
+    # whitespace, which the edtf package skips between tokens
+    " 2016",
+    "2016\n",
+    "2016-06/\t",
+    "2016-06 /..",
+    "2016-06-15 T10:00:00",
+    "[2019 ,2016]",
+    "[2019,  2016]",
+]
+
+
+def test_the_edtf_package_skips_whitespace_but_parse_does_not() -> None:
+    assert str(parse_edtf("2016-06/\t")) == "2016-06/"  # an unknown end, after the package's own guess
+    assert edtf.parse("2016-06/\t") is None
+    assert edtf.parse("[2019, 2016]") is not None  # a space after a set's comma is EDTF
 
 
 @pytest.mark.parametrize("value", sorted(REVERSED))

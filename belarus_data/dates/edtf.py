@@ -39,6 +39,9 @@ def to_date(value: object) -> dt.date | None:
 _LIBRARY_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, OverflowError, AttributeError, IndexError)
 
 
+_WHITESPACE = " \t\n\r\x0b\x0c"  # the ASCII whitespace (a value is ASCII by then)
+
+
 @lru_cache(maxsize=65536)
 def _library(value: str) -> Any | None:
     """The ``edtf`` package's object for ``value``, parsed once (20-60 ms); None if its grammar rejects it."""
@@ -61,6 +64,10 @@ def parse(value: str) -> DateBounds | None:
     DateBounds(earliest=datetime.date(2022, 8, 1), latest=datetime.date(2022, 9, 30))
     """
     if not value or len(value) > 64 or not value.isascii():
+        return None
+    # The edtf package skips whitespace between tokens (pyparsing's default), so it reads ' 2016',
+    # '2016-06/\t' and '2016-06-15 T10:00:00'; EDTF has none, except a space after a set's comma.
+    if any(space in value.replace(", ", ",") for space in _WHITESPACE):
         return None
     # The common shapes are computed directly (same bounds, ~1000x faster); see _fast.
     known = _fast.bounds(value)

@@ -126,7 +126,10 @@ class Graph:
         data = parsed.data
         successor = successors(data.column("id"), data.column(column))
         pointing = np.flatnonzero(successor >= 0)
-        nodes = np.union1d(pointing, successor[pointing])  # sorted: file order
+        marked = np.zeros(len(successor), dtype=bool)
+        marked[pointing] = True
+        marked[successor[pointing]] = True
+        nodes = np.flatnonzero(marked)  # in file order
         local = np.full(len(nodes), -1, dtype=np.int64)
         local[np.searchsorted(nodes, pointing)] = np.searchsorted(nodes, successor[pointing])
         at = pa.array(nodes, pa.int64())

@@ -276,3 +276,22 @@ def test_graph_problems_are_complete(root: Path) -> None:
     for problem in validate(root).problems:
         assert isinstance(problem, Problem)
         assert problem.file and problem.line and problem.field and problem.message and problem.hint
+
+
+def test_every_graph_and_date_code_has_a_corpus_case() -> None:
+    from corpus import iter_cases
+
+    codes = {e.code for case in iter_cases() if case.name.startswith(("graph-", "date-")) for e in case.expected}
+    assert {
+        "actor-parent-self",
+        "actor-parent-cycle",
+        "lifecycle-superseded",
+        "superseded-cycle",
+        "superseded-chain",
+        "superseded-inactive",
+        "edtf-reversed",
+        "date-after-created",
+        "retrieved-before-published",
+        "lifecycle-dates",
+        "edtf",
+    } <= codes

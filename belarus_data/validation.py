@@ -2,8 +2,8 @@
 
 Data flows: CSV bytes -> :mod:`csvfile` (structure, string columns) ->
 :mod:`checks.cells` (types, vocabularies, row rules) -> :mod:`checks.references`,
-:mod:`checks.evidence`, :mod:`checks.dates`, :mod:`checks.curation` (across
-tables) -> :class:`Report`. Nothing read is executed, imported or followed
+:mod:`checks.graph`, :mod:`checks.evidence`, :mod:`checks.dates`, :mod:`checks.curation`
+(across rows and tables) -> :class:`Report`. Nothing read is executed, imported or followed
 outside the root.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from belarus_data.checks import cells, curation, dates, evidence, package, references, versioning
+from belarus_data.checks import cells, curation, dates, evidence, graph, package, references, versioning
 from belarus_data.checks.context import Context, Engine
 from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
@@ -38,7 +38,12 @@ TABLE_CHECKS: tuple[Check, ...] = (
     references.check_unique_keys,
     references.check_foreign_keys,
     references.check_withdrawn_references,
+    graph.check_parent_cycles,
+    graph.check_supersession,
     dates.check_past_dates,
+    dates.check_reversed_ranges,
+    dates.check_dates_before_created,
+    dates.check_retrieved_after_published,
     *(check for check in curation.CHECKS if check not in TEXT_CHECKS + PARAPHRASE_CHECKS),
 )
 LANES: tuple[tuple[Check, ...], ...] = (TEXT_CHECKS, PARAPHRASE_CHECKS, TABLE_CHECKS)

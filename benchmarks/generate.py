@@ -175,7 +175,8 @@ def edtf_past(rng: random.Random) -> str:
 
 
 def edtf_published(rng: random.Random) -> str:
-    year, month, day = rng.randint(2023, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    """An EDTF value in 2023-2024: after every edtf_past date, before every source was retrieved and entered."""
+    year, month, day = rng.randint(2023, 2024), rng.randint(1, 12), rng.randint(1, 28)
     shape = rng.random()
     if shape < 0.6:
         return f"{year}-{month:02d}-{day:02d}"
@@ -240,7 +241,8 @@ def write_events(root: Path, rng: random.Random, sizes: Sizes, actors: list[str]
         if roll < 0.01 and i > 0:
             status, reason = "retracted", "Duplicate report; folded."
         elif roll < 0.02 and i > 0:
-            status, reason, by = "superseded", "Split into a more precise event.", event_id(i - 1)
+            # Superseded by an active event: a replacement is never itself withdrawn (no chains).
+            status, reason, by = "superseded", "Split into a more precise event.", active[-1]
         date = edtf_past(rng)
         has_phrase = rng.random() < 0.3
         country = rng.choice(COUNTRIES) if rng.random() < 0.7 else None
@@ -334,6 +336,7 @@ def write_sources_and_claims(root: Path, rng: random.Random, sizes: Sizes, actor
     texts.mkdir(parents=True, exist_ok=True)
     remaining = sizes.claims
     claim_index = 0
+    last_active = claim_id(0)  # the first claim is always active
     # Active claims cite the active events in turn, so every active event is reported by one (curation rule).
     citing = Cycle(events)
     for s in range(sizes.sources):
@@ -372,7 +375,10 @@ def write_sources_and_claims(root: Path, rng: random.Random, sizes: Sizes, actor
             | lifecycle()
         )
         for quote in quotes[:count]:
-            claims.row(claim_row(rng, claim_index, ident, outlet, actors, citing, quote, published))
+            row = claim_row(rng, claim_index, ident, outlet, actors, citing, quote, published, last_active)
+            claims.row(row)
+            if row["record_status"] == "active":
+                last_active = claim_id(claim_index)
             claim_index += 1
     sources.close()
     claims.close()
@@ -387,6 +393,7 @@ def claim_row(
     events: Cycle,
     quote: Quote,
     published: str,
+    replacement: str,
 ) -> dict[str, str | int | None]:
     """One claim that follows the model and the curation rules (docs/curation.md)."""
     roll = rng.random()
@@ -394,7 +401,8 @@ def claim_row(
     if roll < 0.01 and index > 0:
         status, reason = "retracted", "The quote does not support the claim."
     elif roll < 0.02 and index > 0:
-        status, reason, by = "superseded", "Restated more precisely.", claim_id(index - 1)
+        # Superseded by an active claim: a replacement is never itself withdrawn (no chains).
+        status, reason, by = "superseded", "Restated more precisely.", replacement
     claim_type = rng.choice(("report", "assessment", "prediction", "characterisation", "intention", "historical"))
     attribution = rng.choice(("author", "cited", "unnamed"))
     # Whose voice: the outlet's own (author), or another actor's; 'reported' only for relayed claims.

@@ -1,27 +1,48 @@
-"""Dates against their sources: nothing reported as past may begin after the source could have been written.
+"""Dates against each other: ranges run forwards, and nothing past begins after it could have been written.
 
-Dates are parsed once per distinct EDTF value and compared as day numbers on
+* ``date-after-source``: a past event (and a report claim's time) does not begin
+  after its source's latest possible publication (fuzzy bounds: qualifiers widen them).
+* ``edtf-reversed``: every EDTF range in every EDTF column ends on or after its start.
+* ``date-after-created``: what a record states as past (a source's ``published``,
+  ``page_updated`` and ``retrieved``; the date of an event whose status says it
+  happened; the time of a report claim) does not begin after the record was created.
+* ``retrieved-before-published``: a source's text was not captured before it was published.
+
+The last three compare strict bounds (as written: see
+:func:`belarus_data.dates.edtf.reversal` and :func:`~belarus_data.dates.edtf.strict`),
+and an open or unknown end never breaks a rule. EDTF dates carry no time zone
+while ``created`` is a UTC day, so a date may be one day later than the day it
+is compared with: the local date somewhere is at most a day ahead of UTC's.
+
+Dates are parsed once per distinct value and compared as day numbers on
 whole columns; Python sees only the rows that break the rule.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
 from belarus_data.dates import edtf
+from belarus_data.models import columns as c
 from belarus_data.storage.arrays import mask, strings
-from belarus_data.storage.tables import table
+from belarus_data.storage.tables import TABLES, table
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+# Event statuses that say the event has happened (vocab.EVENT_STATUS): planned and proposed ones may lie ahead.
 PAST_EVENT_STATUSES = ["occurred", "reported", "alleged", "denied"]
 NO_DAY = -(2**62)  # a date bound that is unknown or open compares as "no constraint"
+ZONE_SLACK = 1  # days: a local calendar date is at most one day ahead of the UTC date
 
 
-def _day_numbers(column: pa.ChunkedArray, bound: str) -> np.ndarray:
+def _day_numbers(
+    column: pa.ChunkedArray, bound: str, bounds_of: Callable[[str], edtf.DateBounds | None] = edtf.parse
+) -> np.ndarray:
     """Per row: the earliest/latest day (proleptic ordinal) its EDTF value allows; NO_DAY if none."""
     import numpy as np
     import pyarrow.compute as pc
@@ -29,7 +50,7 @@ def _day_numbers(column: pa.ChunkedArray, bound: str) -> np.ndarray:
     distinct = pc.unique(column.drop_null())
     days = []
     for value in distinct.to_pylist():
-        bounds = edtf.parse(value)
+        bounds = bounds_of(value)
         day = getattr(bounds, bound, None) if bounds is not None else None
         days.append(day.toordinal() if day is not None else NO_DAY)
     if not days:
@@ -122,4 +143,172 @@ def check_past_dates(ctx: Context) -> None:
             "date-after-source",
             f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {link['source_id']} was published ({published[link['source_id']]})",
             "date the event no later than its source, or set event_status to planned/proposed",
+        )
+
+
+def _calendar_day(value: str) -> dt.date | None:
+    """A calendar-date cell as the model reads it; None if it is not one (reported as not-date)."""
+    try:
+        day = c.convert(c.DATE, value)
+    except Exception:  # the model's own error: reported by the cell checks
+        return None
+    return day if isinstance(day, dt.date) else None
+
+
+def _calendar_days(column: pa.ChunkedArray) -> np.ndarray:
+    """Per row: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
+
+    def bounds_of(value: str) -> edtf.DateBounds | None:
+        day = _calendar_day(value)
+        return edtf.DateBounds(day, day) if day is not None else None
+
+    return _day_numbers(column, "earliest", bounds_of)
+
+
+def check_reversed_ranges(ctx: Context) -> None:
+    """Every range in every EDTF column ends on or after it begins (``edtf-reversed``)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    for spec in TABLES:
+        if spec.name not in ctx.tables:
+            continue
+        for name in spec.columns:
+            if not spec.rules[name].edtf:
+                continue
+            column = ctx.column(spec.name, name)
+            reversed_values = {}
+            for value in pc.unique(column.drop_null()).to_pylist():
+                found = edtf.reversal(value)
+                if found is not None:
+                    reversed_values[value] = found
+            if not reversed_values:
+                continue
+            hits = mask(pc.is_in(column, value_set=strings(list(reversed_values))))
+            for row in np.flatnonzero(hits).tolist():
+                value = column[row].as_py()
+                bounds = reversed_values[value]
+                ctx.add(
+                    spec,
+                    row,
+                    name,
+                    "edtf-reversed",
+                    f"{value!r} ends ({bounds.latest}) before it begins ({bounds.earliest})",
+                    _reversed_hint(value),
+                )
+
+
+def _reversed_hint(value: str) -> str:
+    """Swap the two ends of an interval when that gives a valid forward one; else say what to do."""
+    start, slash, end = value.partition("/")
+    swapped = f"{end}/{start}"
+    if slash and edtf.parse(swapped) is not None and edtf.reversal(swapped) is None:
+        return f"write the earlier end first: {swapped!r}"
+    return "write each range from its earlier end to its later one"
+
+
+def _created_days(ctx: Context, name: str) -> np.ndarray:
+    return _calendar_days(ctx.column(name, "created"))
+
+
+def _report_after_created(
+    ctx: Context, name: str, column: str, days: np.ndarray, applies: np.ndarray, message: str, hint: str
+) -> None:
+    """``date-after-created`` at each row where ``applies`` and ``days`` is over a day after ``created``.
+
+    ``message`` is formatted with the row's value, its earliest day and its created day.
+    """
+    import numpy as np
+
+    created = _created_days(ctx, name)
+    late = applies & (days != NO_DAY) & (created != NO_DAY) & (days > created + ZONE_SLACK)
+    values = ctx.column(name, column)
+    for row in np.flatnonzero(late).tolist():
+        ctx.add(
+            table(name),
+            row,
+            column,
+            "date-after-created",
+            message.format(
+                value=values[row].as_py(),
+                earliest=dt.date.fromordinal(int(days[row])),
+                created=dt.date.fromordinal(int(created[row])),
+            ),
+            hint,
+        )
+
+
+def check_dates_before_created(ctx: Context) -> None:
+    """What a record states as past does not begin after the record was created (``date-after-created``)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if "sources" in ctx.tables:
+        sources = ctx.tables["sources"].data
+        everywhere = np.ones(sources.num_rows, dtype=bool)
+        for column, what in (("published", "publication"), ("page_updated", "page stamp")):
+            _report_after_created(
+                ctx,
+                "sources",
+                column,
+                _day_numbers(sources.column(column), "earliest", edtf.strict),
+                everywhere,
+                f"{column} {{value!r}} begins on {{earliest}}, after the record was created ({{created}})",
+                f"a source is entered after its {what}: correct {column} (or created, if that is what is wrong)",
+            )
+        _report_after_created(
+            ctx,
+            "sources",
+            "retrieved",
+            _calendar_days(sources.column("retrieved")),
+            everywhere,
+            "retrieved {value} is after the record was created ({created})",
+            "the text is captured before the source is entered: set retrieved to the day of capture "
+            "(if that is unknown, the day of entry, with a note)",
+        )
+    if "events" in ctx.tables:
+        events = ctx.tables["events"].data
+        _report_after_created(
+            ctx,
+            "events",
+            "date_edtf",
+            _day_numbers(events.column("date_edtf"), "earliest", edtf.strict),
+            mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES))),
+            "an event whose status says it happened is dated {value!r}, from {earliest}, "
+            "after the record was created ({created})",
+            "date the event no later than it was recorded, or set event_status to planned/proposed",
+        )
+    if "claims" in ctx.tables:
+        claims = ctx.tables["claims"].data
+        _report_after_created(
+            ctx,
+            "claims",
+            "time_edtf",
+            _day_numbers(claims.column("time_edtf"), "earliest", edtf.strict),
+            mask(pc.equal(claims.column("claim_type"), "report")),
+            "a report is dated {value!r}, from {earliest}, after the claim was created ({created})",
+            "a report tells what has happened: correct time_edtf, or make the claim a prediction",
+        )
+
+
+def check_retrieved_after_published(ctx: Context) -> None:
+    """A source's text is not captured before the earliest day its publication date allows."""
+    import numpy as np
+
+    if "sources" not in ctx.tables:
+        return
+    sources = ctx.tables["sources"].data
+    published = _day_numbers(sources.column("published"), "earliest", edtf.strict)
+    retrieved = _calendar_days(sources.column("retrieved"))
+    early = (published != NO_DAY) & (retrieved != NO_DAY) & (published > retrieved + ZONE_SLACK)
+    values = sources.column("published")
+    for row in np.flatnonzero(early).tolist():
+        ctx.add(
+            table("sources"),
+            row,
+            "retrieved",
+            "retrieved-before-published",
+            f"retrieved {dt.date.fromordinal(int(retrieved[row]))} is before the earliest day published allows "
+            f"({dt.date.fromordinal(int(published[row]))}, from {values[row].as_py()!r})",
+            "a text cannot be captured before it is published: correct retrieved (the day of capture) or published",
         )

@@ -12,6 +12,7 @@ import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from belarus_data.dates import _fast
 
@@ -33,6 +34,28 @@ def to_date(value: object) -> dt.date | None:
     return None
 
 
+# What the edtf package raises on input its grammar accepts but its classes cannot handle
+# ('../..', '[..2014]' raise TypeError; a year 0 or one past 9999 raises ValueError).
+_LIBRARY_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, OverflowError, AttributeError, IndexError)
+
+
+_WHITESPACE = " \t\n\r\x0b\x0c"  # the ASCII whitespace (a value is ASCII by then)
+
+
+@lru_cache(maxsize=65536)
+def _library(value: str) -> Any | None:
+    """The ``edtf`` package's object for ``value``, parsed once (20-60 ms); None if its grammar rejects it."""
+    from edtf import parse_edtf  # lazy: the grammar takes ~0.1 s to build
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    try:
+        return parse_edtf(value)
+    except EDTFParseException:
+        return None
+    except _LIBRARY_ERRORS:
+        return None
+
+
 @lru_cache(maxsize=65536)
 def parse(value: str) -> DateBounds | None:
     """Parse an EDTF string; None if it is not valid EDTF.
@@ -42,18 +65,21 @@ def parse(value: str) -> DateBounds | None:
     """
     if not value or len(value) > 64 or not value.isascii():
         return None
+    # The edtf package skips whitespace between tokens (pyparsing's default), so it reads ' 2016',
+    # '2016-06/\t' and '2016-06-15 T10:00:00'; EDTF has none, except a space after a set's comma.
+    if any(space in value.replace(", ", ",") for space in _WHITESPACE):
+        return None
     # The common shapes are computed directly (same bounds, ~1000x faster); see _fast.
     known = _fast.bounds(value)
     if known is not None:
         return DateBounds(*known)
-    from edtf import parse_edtf  # lazy: the grammar takes ~0.1 s to build
-    from edtf.parser.edtf_exceptions import EDTFParseException
-
+    parsed = _library(value)
+    if parsed is None:
+        return None
     try:
-        parsed = parse_edtf(value)
         # Fuzzy bounds widen for '~' and '?' qualifiers: the honest range.
         return DateBounds(to_date(parsed.lower_fuzzy()), to_date(parsed.upper_fuzzy()))
-    except (EDTFParseException, TypeError, ValueError, OverflowError, AttributeError, IndexError):
+    except _LIBRARY_ERRORS:
         return None
 
 
@@ -69,7 +95,70 @@ def stated(value: str) -> DateBounds | None:
     known = _fast.stated_bounds(value)
     if known is not None:
         return DateBounds(*known)
-    from edtf import parse_edtf
+    parsed = _library(value)
+    if parsed is None:
+        return None
+    try:
+        return DateBounds(to_date(parsed.lower_strict()), to_date(parsed.upper_strict()))
+    except _LIBRARY_ERRORS:
+        return None
 
-    parsed = parse_edtf(value)
-    return DateBounds(to_date(parsed.lower_strict()), to_date(parsed.upper_strict()))
+
+@lru_cache(maxsize=65536)
+def strict(value: str) -> DateBounds | None:
+    """The bounds as written (:func:`stated`), with an unknown end of an interval as no bound (None).
+
+    The ``edtf`` package puts an unknown end ('2016/', '/2016') ten years from the
+    known one, a guess no rule may rest on; an open end ('..') is None already.
+    Only an interval holds '/' (sets use '..' and ','), so the test is on the text.
+
+    >>> strict("2016-06/")
+    DateBounds(earliest=datetime.date(2016, 6, 1), latest=None)
+    >>> strict("2016-06?/2016-08?")
+    DateBounds(earliest=datetime.date(2016, 6, 1), latest=datetime.date(2016, 8, 31))
+    """
+    bounds = stated(value)
+    if bounds is None or "/" not in value:
+        return bounds
+    start, _, end = value.partition("/")
+    return DateBounds(bounds.earliest if start else None, bounds.latest if end else None)
+
+
+@lru_cache(maxsize=65536)
+def reversal(value: str) -> DateBounds | None:
+    """The first range in ``value`` that ends before it begins, as (its start's earliest day, its end's
+    latest day); None if there is none or ``value`` is not valid EDTF.
+
+    Strict bounds: a range is reversed only when no reading of what is written puts
+    its start on or before its end. Qualifiers do not widen it ('2016~/2015' is
+    reversed although the package's fuzzy bounds overlap), an open or unknown end
+    never reverses, and equal ends are allowed ('2016-06/2016-06-10' may start on
+    the 1st). Intervals are read from :func:`strict`; the ranges inside a set
+    ('[2016..2014]', '{2010,2016..2014}') member by member. The ``edtf`` package
+    accepts all of them as valid.
+
+    >>> reversal("2016-08/2016-06")
+    DateBounds(earliest=datetime.date(2016, 8, 1), latest=datetime.date(2016, 6, 30))
+    >>> reversal("2016-06-15/2016-06-15") is None
+    True
+    """
+    if parse(value) is None:
+        return None
+    if value.startswith(("[", "{")):
+        members = getattr(_library(value), "objects", ())
+        for member in members:
+            if getattr(member, "lower", None) is None or getattr(member, "upper", None) is None:
+                continue  # a single date, not a range
+            try:
+                ends = DateBounds(to_date(member.lower_strict()), to_date(member.upper_strict()))
+            except _LIBRARY_ERRORS:
+                continue
+            if _reversed(ends):
+                return ends
+        return None
+    bounds = strict(value)
+    return bounds if bounds is not None and _reversed(bounds) else None
+
+
+def _reversed(bounds: DateBounds) -> bool:
+    return bounds.earliest is not None and bounds.latest is not None and bounds.earliest > bounds.latest

@@ -110,10 +110,20 @@ def odd_letter(word: str) -> tuple[str, str] | None:
     return odd, main
 
 
+# Where to look first for a letter's look-alike: the letters people type (ASCII, basic Cyrillic).
+_COMMON_LETTERS = {
+    "Latn": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "Cyrl": "".join(chr(cp) for cp in range(0x0400, 0x0460)),
+}
+
+
 def _replacement(ch: str, script: str) -> str:
     """How to fix a letter of the wrong script: its look-alike in ``script``, when TR39 knows one."""
-    alike = skeleton(ch)
-    if len(alike) == 1 and script in scripts_of(alike):
+    target = skeleton(ch)
+    alike = next((c for c in _COMMON_LETTERS.get(script, "") if skeleton(c) == target), None)
+    if alike is None and len(target) == 1 and script in scripts_of(target):
+        alike = target
+    if alike is not None:
         return f"retype it as the {script_name(script)} {alike!r}, {describe_char(alike)}"
     return f"write the word in {script_name(script)} letters only"
 

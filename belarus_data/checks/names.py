@@ -128,8 +128,27 @@ def _replacement(ch: str, script: str) -> str:
     return f"write the word in {script_name(script)} letters only"
 
 
+def _one_script(text: str, script: str | None = None) -> bool:
+    """Whether every letter of ``text`` shares one script (``script``, if given): then no word can mix.
+
+    Fast, for the common case: ASCII is all Latin, and each distinct character is looked up once.
+    """
+    if text.isascii():
+        return script in (None, "Latn") or not any(ch.isalpha() for ch in text)
+    common: frozenset[str] | None = frozenset({script}) if script else None
+    for ch in set(text):
+        found = scripts_of(ch)
+        if found:
+            common = found if common is None else common & found
+            if not common:
+                return False
+    return True
+
+
 def mixed_script_problem(text: str) -> tuple[str, str] | None:
     """(message, hint) for the first word of ``text`` that mixes scripts, or None."""
+    if _one_script(text):
+        return None
     for word in words(text):
         found = odd_letter(word)
         if found is not None:
@@ -148,6 +167,8 @@ def _mixed_words(text: str) -> set[str]:
 
 def script_problem(alias: str, script: str) -> tuple[str, str] | None:
     """(message, hint) when ``alias`` has letters outside ``script``, except in words already reported as mixed."""
+    if _one_script(alias, script):
+        return None
     reported = _mixed_words(alias)
     for word in words(alias):
         if word in reported:

@@ -126,6 +126,8 @@ _FORBIDDEN_WORDING: dict[characters.Reason, tuple[str, str, str]] = {
 
 def check_chars(value: str) -> None:
     """No forbidden character (see :mod:`belarus_data.models.characters`) anywhere in a text cell."""
+    if value.isascii() and value.isprintable():  # the only forbidden ASCII are C0 and DEL; the class is slow
+        return
     bad = FORBIDDEN_CHARS_RE.search(value)
     if bad:
         why = characters.reason(bad.group()) or "invisible"

@@ -129,3 +129,20 @@ def test_an_unknown_script_code_is_left_to_the_vocabulary_rule(root: Path) -> No
 
 def test_the_real_dataset_has_no_name_problems() -> None:
     assert not [p for p in validate().problems if p.code.startswith(("name-", "alias-"))]
+
+
+def test_many_look_alikes_cost_linear_work(root: Path) -> None:
+    # 2**10 spellings of one skeleton (each of ten letters Latin or Cyrillic): every one is reported once,
+    # naming another spelling, without comparing each with all the others.
+    pairs = [("a", "\u0430"), ("c", "\u0441"), ("e", "\u0435"), ("o", "\u043e"), ("p", "\u0440")] * 2
+    path = root / "records" / "actor_aliases.csv"
+    rows = read_rows(path)
+    header, template = rows[0], rows[1]
+    for mask in range(2**10):
+        row = list(template)
+        row[header.index("alias")] = "".join(pair[(mask >> k) & 1] for k, pair in enumerate(pairs))
+        rows.append(row)
+    write_rows(path, rows)
+    confusable = [p for p in validate(root).problems if p.code == "alias-confusable"]
+    assert len(confusable) == 2**10
+    assert all("looks like" in p.message for p in confusable)

@@ -232,10 +232,14 @@ def check_confusable_aliases(ctx: Context) -> None:
     for entry in entries:
         groups.setdefault(skeleton(entry[3]), []).append(entry)
     for group in groups.values():
-        if len({entry[3] for entry in group}) < 2:
+        first = group[0]
+        second = next((e for e in group if e[3] != first[3]), None)
+        if second is None:  # one spelling, however often: not a look-alike
             continue
         for name, row, column, text, _ in group:
-            other_table, other_row, _, other, owner = next(e for e in group if e[3] != text)
+            # The other spelling named: the group's first, or for its own spelling the first that differs
+            # (constant work a row, however many look-alikes a group holds).
+            other_table, other_row, _, other, owner = first if text != first[3] else second
             parsed = ctx.tables[other_table]
             where = f"{parsed.file} line {parsed.line(other_row)}, {owner}"
             ctx.add(

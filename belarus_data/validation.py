@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from belarus_data.checks import cells, curation, dates, evidence, graph, package, references, versioning
+from belarus_data.checks import cells, curation, dates, evidence, graph, names, package, references, versioning
 from belarus_data.checks.context import Context, Engine
 from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
@@ -44,6 +44,8 @@ TABLE_CHECKS: tuple[Check, ...] = (
     dates.check_reversed_ranges,
     dates.check_dates_before_created,
     dates.check_retrieved_after_published,
+    names.check_name_scripts,
+    names.check_confusable_aliases,
     *(check for check in curation.CHECKS if check not in TEXT_CHECKS + PARAPHRASE_CHECKS),
 )
 LANES: tuple[tuple[Check, ...], ...] = (TEXT_CHECKS, PARAPHRASE_CHECKS, TABLE_CHECKS)
@@ -58,6 +60,7 @@ ROW_CHECKS: frozenset[Check] = frozenset(
         *PARAPHRASE_CHECKS,
         curation.check_prediction_horizon,
         curation.check_attribution,
+        names.check_name_scripts,
     }
 )
 

@@ -27,6 +27,7 @@ import csv
 import hashlib
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -159,6 +160,13 @@ def sentence(rng: random.Random, cyrillic: bool, low: int, high: int) -> str:
     return text[0].upper() + text[1:] + ("," if rng.random() < 0.1 else "") + "."
 
 
+def in_one_script(text: str, cyrillic: bool) -> str:
+    """``text`` without the words of the other script (an alias's letters match its script column)."""
+    other = re.compile("[A-Za-z]" if cyrillic else "[\u0400-\u04ff]")
+    kept = " ".join(word for word in text.split(" ") if not other.search(word))
+    return kept or ("Минск" if cyrillic else "Minsk")
+
+
 def edtf_past(rng: random.Random) -> str:
     """An EDTF value between 2015 and 2022 (every source is published later), in one of several shapes."""
     year, month, day = rng.randint(2015, 2022), rng.randint(1, 12), rng.randint(1, 28)
@@ -217,7 +225,7 @@ def write_actors(root: Path, rng: random.Random, sizes: Sizes) -> tuple[list[str
             aliases.row(
                 {
                     "actor_id": ident,
-                    "alias": sentence(rng, alias_cyrillic, 1, 3)[:-1],
+                    "alias": in_one_script(sentence(rng, alias_cyrillic, 1, 3)[:-1], alias_cyrillic),
                     "alias_type": rng.choice(("name", "spelling", "native", "abbreviation", "metonym")),
                     "language": ("ru" if alias_cyrillic else "en") if rng.random() < 0.9 else None,
                     "script": "Cyrl" if alias_cyrillic else "Latn",

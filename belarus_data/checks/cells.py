@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from belarus_data.checks.context import Context
+from belarus_data.models import characters
 from belarus_data.models import columns as c
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-# RE2 (Arrow) spelling of the characters free text must not contain.
-FORBIDDEN_RE2 = "[" + "".join(f"\\x{{{a:04x}}}-\\x{{{b:04x}}}" for a, b in c.FORBIDDEN_RANGES) + "]"
+# RE2 (Arrow) spelling of the characters no text may contain (derived from Unicode properties).
+FORBIDDEN_RE2 = characters.forbidden_class()
 FORMULA_RE2 = "^[=+@\\t\\r-]"
 
 
@@ -79,11 +80,12 @@ def _bad_unique_values(column: pa.ChunkedArray, ok: Callable[[str], bool]) -> np
 def _item_ok(rule: c.Column) -> Callable[[str], bool]:
     def ok(value: str) -> bool:
         items = value.split(c.LIST_SEPARATOR) if rule.multi else [value]
-        for item in items:
-            try:
+        try:
+            c.check_chars(value)
+            for item in items:
                 c.check_item(rule, item)
-            except Exception:
-                return False
+        except Exception:
+            return False
         return True
 
     return ok

@@ -28,22 +28,16 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from belarus_data import vocab
+from belarus_data.models import characters
 
 Kind = Literal["string", "integer", "boolean", "date"]
 
-# Characters that must never appear in free text: C0/C1 controls (except none:
-# tabs and newlines are banned too, every record is one physical line),
-# zero-width characters, bidirectional overrides/isolates and the BOM.
-FORBIDDEN_RANGES: tuple[tuple[int, int], ...] = (
-    (0x00, 0x1F),
-    (0x7F, 0x9F),
-    (0x200B, 0x200F),
-    (0x202A, 0x202E),
-    (0x2060, 0x2064),
-    (0x2066, 0x2069),
-    (0xFEFF, 0xFEFF),
+# Characters no text cell may hold (free text and IDs): derived from Unicode properties in
+# models/characters.py, as sorted inclusive ranges; the fast checker screens for the same ranges.
+FORBIDDEN_RANGES: tuple[tuple[int, int], ...] = characters.FORBIDDEN_RANGES
+FORBIDDEN_CHARS_RE = re.compile(
+    re.sub(r"\\x\{([0-9a-f]+)\}", lambda m: f"\\U{int(m.group(1), 16):08x}", characters.forbidden_class())
 )
-FORBIDDEN_CHARS_RE = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in FORBIDDEN_RANGES) + "]")
 # Leading characters that make Excel/LibreOffice evaluate a cell as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
@@ -103,17 +97,46 @@ def nearest(value: str, choices: list[str]) -> str | None:
 
 
 def describe_char(ch: str) -> str:
-    return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control character')})"
+    """``U+00AD (SOFT HYPHEN, Cf)``: the code point, its name and general category."""
+    category = unicodedata.category(ch)
+    fallback = {"Cc": "control character", "Co": "private-use character", "Cn": "unassigned code point"}
+    return f"U+{ord(ch):04X} ({unicodedata.name(ch, fallback.get(category, 'unnamed character'))}, {category})"
+
+
+# Why a character is forbidden -> (problem code, what it is, hint).
+_FORBIDDEN_WORDING: dict[characters.Reason, tuple[str, str, str]] = {
+    "invisible": (
+        "text-invisible-char",
+        "the invisible, control or format character",
+        "delete the character; records are single-line plain text without invisible characters",
+    ),
+    "private-use": (
+        "text-private-use-char",
+        "the private-use character",
+        "replace it with the standard character it stands for (private-use code points have no agreed meaning)",
+    ),
+    "unassigned": (
+        "text-unassigned-char",
+        "the code point",
+        f"delete it: it is unassigned (or a noncharacter) in Unicode {characters.UNICODE_VERSION}, "
+        "the version this dataset is checked against",
+    ),
+}
+
+
+def check_chars(value: str) -> None:
+    """No forbidden character (see :mod:`belarus_data.models.characters`) anywhere in a text cell."""
+    if value.isascii() and value.isprintable():  # the only forbidden ASCII are C0 and DEL; the class is slow
+        return
+    bad = FORBIDDEN_CHARS_RE.search(value)
+    if bad:
+        why = characters.reason(bad.group()) or "invisible"
+        code, what, hint = _FORBIDDEN_WORDING[why]
+        raise fail(code, f"contains {what} {describe_char(bad.group())} at character {bad.start()}", hint)
 
 
 def check_free_text(value: str) -> None:
-    bad = FORBIDDEN_CHARS_RE.search(value)
-    if bad:
-        raise fail(
-            "text-invisible-char",
-            f"contains the invisible or control character {describe_char(bad.group())} at character {bad.start()}",
-            "delete the character; records are single-line plain text",
-        )
+    check_chars(value)
     if not unicodedata.is_normalized("NFC", value):
         raise fail(
             "text-not-nfc",
@@ -227,6 +250,8 @@ def convert(rule: Column, value: Any) -> Any:
         )
     if rule.free_text:
         check_free_text(value)
+    else:
+        check_chars(value)  # IDs, codes, URLs, dates: a clearer message than the pattern's
     items = value.split(LIST_SEPARATOR) if rule.multi else [value]
     for item in items:
         check_item(rule, item)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
+from belarus_data.models import integers
 from belarus_data.models.columns import TEXT_PATH
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.arrays import mask, strings, take_rows
@@ -134,6 +135,13 @@ def check_source_texts(ctx: Context) -> None:
         claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
         ctx.quotes_verified = np.zeros(claims.num_rows, dtype=bool)
         file_of_claim = _positions(claims.column("source_id"), [f.source_id for f in files])
+        source_row = _positions(claims.column("source_id"), [row["id"] for row in rows])
+        ctx.skipped(
+            table("claims"),
+            np.flatnonzero(file_of_claim < 0),
+            "its source, or the source's text, cannot be read",
+            upstream=(table("sources"), source_row[file_of_claim < 0]),
+        )
     sizes = np.cumsum([f.size for f in files])
     first = 0
     while first < len(files):
@@ -148,7 +156,7 @@ def check_source_texts(ctx: Context) -> None:
             for batch in range(0, len(quoting), QUOTE_BATCH):
                 members = quoting[batch : batch + QUOTE_BATCH]
                 part = take_rows(claims, members)
-                ctx.quotes_verified[members] = _check_quote_rows(ctx, store, known, part, members)
+                ctx.quotes_verified[members] = _check_quote_rows(ctx, store, known, part, members, source_row[members])
         first = last
 
 
@@ -193,8 +201,10 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "store the text as UTF-8",
         )
         return
-    length = row["text_length"]
-    if length and length.isdigit() and int(length) != text.char_length:
+    length = integers.parse_or_none(row["text_length"])
+    if length is None:
+        ctx.skipped(sources, [index], "text_length is not a whole number")  # the cell checks report it
+    elif length != text.char_length:
         ctx.add(
             sources,
             index,
@@ -206,21 +216,14 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
 
 
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
-MAX_OFFSET_DIGITS = 18  # fits int64; a longer number is past the end of any text
 
 
 def _offsets(column: pa.ChunkedArray) -> np.ndarray:
-    """Each cell as a non-negative integer, or -1 where it is not one (the cell checks report those)."""
+    """Each cell as a whole number by the one integer rule, or -1 where it is not one (the cell checks report those)."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    digits = mask(pc.match_substring_regex(column, "^[0-9]+$"))
-    long = digits & mask(pc.greater(pc.utf8_length(column), MAX_OFFSET_DIGITS))
-    short = pc.if_else(pa.array(digits & ~long), column, None)
-    values = np.asarray(pc.fill_null(pc.cast(short, pa.int64()), -1), dtype=np.int64).copy()
-    values[long] = 10**MAX_OFFSET_DIGITS
-    return values
+    ok, values = integers.parse_array(column)
+    return np.where(ok, values, -1)
 
 
 def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -231,9 +234,12 @@ def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _check_quote_rows(
-    ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, index: np.ndarray
+    ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, index: np.ndarray, source_row: np.ndarray
 ) -> np.ndarray:
-    """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place."""
+    """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place.
+
+    ``source_row`` is each claim's row in the sources table (where an unreadable text is reported).
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -242,8 +248,16 @@ def _check_quote_rows(
     number = np.asarray(pc.fill_null(pc.index_in(data.column("source_id"), value_set=known), -1), dtype=np.int64)
     start, end = _offsets(data.column("start")), _offsets(data.column("end"))
     quote = data.column("quote")
-    # Unknown source, unreadable text or a bad cell: reported elsewhere.
-    checkable = (number >= 0) & (start >= 0) & (end >= 0) & mask(pc.is_valid(quote))
+    # Unknown source, unreadable text or a bad cell: reported elsewhere (and accounted for as skipped).
+    readable = number >= 0
+    ctx.skipped(
+        claims, index[~readable], "its source's text cannot be read", upstream=(table("sources"), source_row[~readable])
+    )
+    whole = (start >= 0) & (end >= 0)
+    ctx.skipped(claims, index[readable & ~whole], "start or end is not a whole number")
+    present = mask(pc.is_valid(quote))
+    ctx.skipped(claims, index[readable & whole & ~present], "the quote is empty")
+    checkable = readable & whole & present
     length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
     past_end = checkable & ((end > length) | (start >= length))
     for row in np.flatnonzero(past_end).tolist():
@@ -256,7 +270,9 @@ def _check_quote_rows(
             f"offsets {start[row]}–{end[row]} run past the end of the text ({len(text)} code points)",
             _where(text, data.column("quote")[row].as_py()),
         )
-    rows = np.flatnonzero(checkable & ~past_end & (end > start))  # end <= start: offsets-order, a row check
+    ordered = end > start  # end <= start: offsets-order, a row check
+    ctx.skipped(claims, index[checkable & ~past_end & ~ordered], "end is not after start")
+    rows = np.flatnonzero(checkable & ~past_end & ordered)
     ok = np.zeros(data.num_rows, dtype=bool)
     if len(rows) == 0:
         return ok

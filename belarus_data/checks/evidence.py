@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from belarus_data.checks.context import Context
 from belarus_data.models import integers
 from belarus_data.models.columns import TEXT_PATH
+from belarus_data.problems import Problem
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.paths import UnsafePath, inside
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_TEXT_BYTES = sourcetexts.MAX_TEXT_BYTES
 # A well-formed text_path is one plain file name directly in texts/: no '/', no '..'.
 PLAIN_TEXT_PATH = re.compile(TEXT_PATH.pattern or "")
 
@@ -182,7 +183,8 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "commit the source text file itself, exactly as received",
         )
         return
-    if row["text_sha256"] and text.sha256 != row["text_sha256"]:
+    sha_changed = bool(row["text_sha256"]) and text.sha256 != row["text_sha256"]
+    if sha_changed:
         ctx.add(
             sources,
             index,
@@ -191,6 +193,12 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "does not match the text file (the text was changed, or the record)",
             f"the file's SHA-256 is {text.sha256}; texts are stored exactly as received",
         )
+    length = integers.parse_or_none(row["text_length"])
+    if length is None:
+        ctx.skipped(sources, [index], "text_length is not a whole number")  # the cell checks report it
+    length_changed = text.utf8 and length is not None and length != text.char_length
+    if sha_changed or (length_changed and not row["text_sha256"]):
+        _report_changed_text(ctx, index, row, text, length)
     if not text.utf8:
         ctx.add(
             sources,
@@ -201,10 +209,7 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "store the text as UTF-8",
         )
         return
-    length = integers.parse_or_none(row["text_length"])
-    if length is None:
-        ctx.skipped(sources, [index], "text_length is not a whole number")  # the cell checks report it
-    elif length != text.char_length:
+    if length_changed:
         ctx.add(
             sources,
             index,
@@ -213,6 +218,27 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             f"is {length} but the text has {text.char_length} code points",
             f"set text_length to {text.char_length}",
         )
+
+
+def _report_changed_text(
+    ctx: Context, index: int, row: dict[str, str | None], text: sourcetexts.LoadedText, length: int | None
+) -> None:
+    """The text file itself is not what its source records: reported at the file, not only at the row."""
+    parsed = ctx.tables["sources"]
+    actual_length = f"{text.char_length:,} code points" if text.utf8 else "not UTF-8"
+    ctx.problems.append(
+        Problem(
+            f"records/{row['text_path']}",
+            None,
+            None,
+            "text-changed",
+            f"is not the text recorded for {row['id']} at {parsed.file}:{parsed.line(index)}: "
+            f"SHA-256 recorded {row['text_sha256'] or '(none)'}, actual {text.sha256}; "
+            f"length recorded {length if length is not None else row['text_length']!r}, actual {actual_length}",
+            "texts are stored exactly as received: restore the file (e.g. `git checkout -- <file>`); "
+            "if the source itself changed, add a new source record that supersedes the old one",
+        )
+    )
 
 
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays

@@ -59,6 +59,21 @@ def _plain_file(texts: Path, relative: str) -> TextFile | None:
 
 
 def _checked_file(ctx: Context, index: int, relative: str) -> TextFile | None:
+    try:
+        return _checked_path(ctx, index, relative)
+    except OSError as err:  # e.g. a name too long for the file system: the path cannot name a text
+        ctx.add(
+            table("sources"),
+            index,
+            "text_path",
+            "text-missing",
+            f"records/{relative[:100]} cannot be looked up ({err.strerror or err})",
+            "store the text as records/texts/<name>.txt, with a short plain name",
+        )
+        return None
+
+
+def _checked_path(ctx: Context, index: int, relative: str) -> TextFile | None:
     sources = table("sources")
     records = ctx.root / "records"
     try:

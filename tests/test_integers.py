@@ -219,3 +219,19 @@ def test_the_flags_never_miss_a_number_out_of_its_column_bounds() -> None:
     flags = cells.column_flags(pa.chunked_array([pa.array(values, pa.string())]), rule, required=False)
     assert flags.tolist() == [True, False, False, True, True, True, True, False]
     assert np.array_equal(integers.in_range(np.array([0, 1, 10, 11]), 1, 10), [False, True, True, False])
+
+
+def test_changed_only_still_reports_a_non_canonical_offset(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    git(repo, "checkout", "-q", "-b", "pr")
+    line = line_of(repo, "claims", "clm-fx1a2b3c")
+    set_cell(repo, "claims", line, "quote", "A quote that the source never contained at all")
+    set_cell(repo, "claims", line, "start", "-0")
+    set_cell(repo, "claims", line, "end", "46")
+    set_cell(repo, "claims", line, "prefix", "")
+    commit_all(repo, "an invented quote")
+    report = validate(repo, base="main", changed_only=True)
+    assert ("records/claims.csv", line, "start", "not-integer") in {
+        (p.file, p.line, p.field, p.code) for p in report.problems
+    }
+    assert not any(p.code == "check-skipped" for p in report.problems)

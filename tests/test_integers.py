@@ -235,3 +235,17 @@ def test_changed_only_still_reports_a_non_canonical_offset(tmp_path: Path) -> No
         (p.file, p.line, p.field, p.code) for p in report.problems
     }
     assert not any(p.code == "check-skipped" for p in report.problems)
+
+
+def test_a_version_unreadable_at_the_base_is_not_compared_silently(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    line = line_of(repo, "claims", "clm-fx4d5e6f")
+    set_cell(repo, "claims", line, "version", "-0")  # what the old rule let through on main
+    commit_all(repo, "a broken base")
+    git(repo, "checkout", "-q", "-b", "pr")
+    set_cell(repo, "claims", line, "statement", "Kyiv says Russian aircraft flew from Belarusian airfields.")
+    set_cell(repo, "claims", line, "version", "1")
+    commit_all(repo, "a change whose bump cannot be checked")
+    problems = [p for p in validate(repo, base="main").problems if p.code == "check-skipped"]
+    assert [(p.file, p.line) for p in problems] == [("records/claims.csv", line)]
+    assert "version is '1' here and '-0' at base" in problems[0].message

@@ -55,9 +55,11 @@ def context_of(root: Path) -> Context:
 
 def test_an_unexplained_skip_is_reported_at_its_row(root: Path) -> None:
     ctx = context_of(root)
-    ctx.skipped(table("claims"), [0], "start is not a whole number")
+    ctx.skipped(table("claims"), [0], ("start",), "start is not a whole number")
     ctx.account_for_skips()
-    assert [(p.file, p.line, p.code) for p in ctx.problems] == [("records/claims.csv", 2, "check-skipped")]
+    assert [(p.file, p.line, p.field, p.code) for p in ctx.problems] == [
+        ("records/claims.csv", 2, "start", "check-skipped")
+    ]
     assert "start is not a whole number" in ctx.problems[0].message
 
 
@@ -65,12 +67,17 @@ def test_a_skip_is_explained_by_a_problem_at_its_row_or_upstream(root: Path) -> 
     ctx = context_of(root)
     ctx.problems.append(Problem("records/claims.csv", 2, "start", "not-integer", "x"))
     ctx.problems.append(Problem("records/sources.csv", 2, "text_path", "text-missing", "x"))
-    ctx.skipped(table("claims"), [0], "start is not a whole number")
+    ctx.skipped(table("claims"), [0], ("start",), "start is not a whole number")
+    ctx.skipped(table("claims"), [0], ("end",), "a problem at another field does not explain it")
     ctx.skipped(
-        table("claims"), [1, 2], "its source's text cannot be read", upstream=(table("sources"), np.array([0, -1]))
+        table("claims"),
+        [1, 2],
+        ("source_id",),
+        "its source's text cannot be read",
+        upstream=(table("sources"), np.array([0, -1])),
     )
     ctx.account_for_skips()
-    assert [(p.line, p.code) for p in ctx.problems if p.code == "check-skipped"] == [(4, "check-skipped")]
+    assert [(p.line, p.field) for p in ctx.problems if p.code == "check-skipped"] == [(2, "end"), (4, "source_id")]
 
 
 def test_a_check_that_skips_without_a_reported_cause_cannot_pass(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,6 +30,7 @@ class Skip:
 
     file: str
     lines: np.ndarray
+    fields: tuple[str, ...]  # a problem at one of these fields of the row explains the skip
     reason: str
     upstream_file: str | None = None
     upstream_lines: np.ndarray | None = None  # aligned with ``lines``; -1: none
@@ -61,14 +62,16 @@ class Context:
         self,
         table: Table,
         rows: Sequence[int] | np.ndarray,
+        fields: tuple[str, ...],
         reason: str,
         *,
         upstream: tuple[Table, np.ndarray] | None = None,
     ) -> None:
         """``rows`` of ``table`` were not evaluated by a check because an input is invalid (``reason`` says which).
 
-        Each must carry a problem, at its own line or at the row of ``upstream``
-        (a table and, aligned with ``rows``, the row each depends on; -1 for none).
+        Each must carry a problem at one of ``fields`` of its own line, or at the
+        row of ``upstream`` (a table and, aligned with ``rows``, the row each
+        depends on; -1 for none).
         """
         import numpy as np
 
@@ -81,23 +84,25 @@ class Context:
         if upstream is not None and other is not None and other.num_rows:
             at = np.asarray(upstream[1], dtype=np.int64)
             found = (other.file, np.where(at >= 0, other.lines[np.maximum(at, 0)], -1))
-        self.skips.append(Skip(parsed.file, parsed.lines[indices], reason, *(found or (None, None))))
+        self.skips.append(Skip(parsed.file, parsed.lines[indices], fields, reason, *(found or (None, None))))
 
     def account_for_skips(self) -> None:
         """Report every skipped row that carries no problem (neither at its line nor upstream): never a silent skip."""
         if not self.skips:
             return
-        located = {(p.file, p.line) for p in self.problems}
+        at_field = {(p.file, p.line, p.field) for p in self.problems}
+        at_line = {(p.file, p.line) for p in self.problems}
         for skip in self.skips:
             upstream = skip.upstream_lines if skip.upstream_lines is not None else [-1] * len(skip.lines)
             for line, other in zip(skip.lines.tolist(), list(upstream), strict=True):
-                if (skip.file, line) not in located and (skip.upstream_file, int(other)) not in located:
-                    located.add((skip.file, line))
+                explained = any((skip.file, line, name) in at_field for name in skip.fields)
+                if not explained and (skip.upstream_file, int(other)) not in at_line:
+                    at_field.update((skip.file, line, name) for name in skip.fields)
                     self.problems.append(
                         Problem(
                             skip.file,
                             line,
-                            None,
+                            skip.fields[0],
                             "check-skipped",
                             f"a check could not evaluate this row ({skip.reason}) and no problem explains why",
                             "fix the value named; if it looks right, report this as a bug in belarus-data",

@@ -155,6 +155,7 @@ def check_source_texts(ctx: Context) -> None:
         ctx.skipped(
             table("claims"),
             np.flatnonzero(file_of_claim < 0),
+            ("source_id",),
             "its source, or the source's text, cannot be read",
             upstream=(table("sources"), source_row[file_of_claim < 0]),
         )
@@ -210,7 +211,9 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
         )
     length = integers.parse_or_none(row["text_length"])
     if length is None:
-        ctx.skipped(sources, [index], "text_length is not a whole number")  # the cell checks report it
+        ctx.skipped(
+            sources, [index], ("text_length",), "text_length is not a whole number"
+        )  # the cell checks report it
     length_changed = text.utf8 and length is not None and length != text.char_length
     if sha_changed or (length_changed and not row["text_sha256"]):
         _report_changed_text(ctx, index, row, text, length)
@@ -292,12 +295,16 @@ def _check_quote_rows(
     # Unknown source, unreadable text or a bad cell: reported elsewhere (and accounted for as skipped).
     readable = number >= 0
     ctx.skipped(
-        claims, index[~readable], "its source's text cannot be read", upstream=(table("sources"), source_row[~readable])
+        claims,
+        index[~readable],
+        ("source_id",),
+        "its source's text cannot be read",
+        upstream=(table("sources"), source_row[~readable]),
     )
     whole = (start >= 0) & (end >= 0)
-    ctx.skipped(claims, index[readable & ~whole], "start or end is not a whole number")
+    ctx.skipped(claims, index[readable & ~whole], ("start", "end"), "start or end is not a whole number")
     present = mask(pc.is_valid(quote))
-    ctx.skipped(claims, index[readable & whole & ~present], "the quote is empty")
+    ctx.skipped(claims, index[readable & whole & ~present], ("quote",), "the quote is empty")
     checkable = readable & whole & present
     length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
     past_end = checkable & ((end > length) | (start >= length))
@@ -312,7 +319,7 @@ def _check_quote_rows(
             _where(text, data.column("quote")[row].as_py()),
         )
     ordered = end > start  # end <= start: offsets-order, a row check
-    ctx.skipped(claims, index[checkable & ~past_end & ~ordered], "end is not after start")
+    ctx.skipped(claims, index[checkable & ~past_end & ~ordered], ("end", "start"), "end is not after start")
     rows = np.flatnonzero(checkable & ~past_end & ordered)
     ok = np.zeros(data.num_rows, dtype=bool)
     if len(rows) == 0:

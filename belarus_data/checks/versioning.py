@@ -90,7 +90,13 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
             f"created is the day the record was first published: restore {old.get('created')}",
         )
     if old_version is None or new_version is None:
-        ctx.skipped(table, [index], f"version is not a whole number here or at base {base_label}")
+        ctx.skipped(
+            table,
+            [index],
+            ("version",),
+            f"the version bump: version is {new.get('version')!r} here and {old.get('version')!r} at base {base_label}, "
+            "not both whole numbers",
+        )
     elif new_version != old_version + 1:
         ctx.add(
             table,

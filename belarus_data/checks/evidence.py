@@ -210,10 +210,8 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             f"the file's SHA-256 is {text.sha256}; texts are stored exactly as received",
         )
     length = integers.parse_or_none(row["text_length"])
-    if length is None:
-        ctx.skipped(
-            sources, [index], ("text_length",), "text_length is not a whole number"
-        )  # the cell checks report it
+    if length is None:  # empty or not a whole number: the cell checks report it
+        ctx.skipped(sources, [index], ("text_length",), "text_length is not a whole number")
     length_changed = text.utf8 and length is not None and length != text.char_length
     if sha_changed or (length_changed and not row["text_sha256"]):
         _report_changed_text(ctx, index, row, text, length)

@@ -203,6 +203,13 @@ class UnreadableText(ValueError):
     """A file that may not be read as a source text; the message says why (the caller names the file)."""
 
 
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:  # e.g. a name too long: then it is no link we could follow either
+        return False
+
+
 def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, or :class:`UnreadableText` saying why not.
 
@@ -217,17 +224,21 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as err:
-        if err.errno == errno.ELOOP or path.is_symlink():
+        if err.errno == errno.ELOOP or _is_link(path):
             raise UnreadableText("is a symbolic link: give the path of the file itself") from None
         raise UnreadableText(f"cannot be opened ({err.strerror or err})") from None
+    info = os.fstat(fd)
+    why = None
+    if stat.S_ISDIR(info.st_mode):
+        why = "is a directory, not a text file"
+    elif not stat.S_ISREG(info.st_mode):
+        why = "is not a regular file (a FIFO, device or socket): give a text file"
+    elif info.st_size > limit:
+        why = f"is {info.st_size:,} bytes, over the {limit:,} allowed for one source text"
+    if why is not None:
+        os.close(fd)
+        raise UnreadableText(why)
     with os.fdopen(fd, "rb", buffering=0) as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UnreadableText("is a directory, not a text file")
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableText("is not a regular file (a FIFO, device or socket): give a text file")
-        if info.st_size > limit:
-            raise UnreadableText(f"is {info.st_size:,} bytes, over the {limit:,} allowed for one source text")
         chunks: list[bytes] = []
         size = 0
         while size <= limit:

@@ -50,3 +50,9 @@ def test_a_text_no_longer_utf8_is_changed_and_says_so(root: Path) -> None:
     found = changed(root)
     assert len(found) == 1 and "actual not UTF-8" in found[0].message
     assert "text-encoding" in {p.code for p in validate(root).problems}
+
+
+def test_a_malformed_hash_in_the_record_does_not_blame_the_file(root: Path) -> None:
+    set_cell(root, "sources", line_of(root, "sources", "src-fixture-note"), "text_sha256", "0")
+    assert changed(root) == []
+    assert "pattern" in {p.code for p in validate(root).problems}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
 from belarus_data.models import integers
-from belarus_data.models.columns import TEXT_PATH
+from belarus_data.models.columns import SHA256, TEXT_PATH
 from belarus_data.problems import Problem
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.arrays import mask, strings, take_rows
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 MAX_TEXT_BYTES = sourcetexts.MAX_TEXT_BYTES
 # A well-formed text_path is one plain file name directly in texts/: no '/', no '..'.
 PLAIN_TEXT_PATH = re.compile(TEXT_PATH.pattern or "")
+SHA256_SHAPE = re.compile(SHA256.pattern or "")
 
 
 def _texts_dir(ctx: Context) -> Path | None:
@@ -213,7 +214,9 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
     if length is None:  # empty or not a whole number: the cell checks report it
         ctx.skipped(sources, [index], ("text_length",), "text_length is not a whole number")
     length_changed = text.utf8 and length is not None and length != text.char_length
-    if sha_changed or (length_changed and not row["text_sha256"]):
+    # The file is named only when the record itself is well-formed: a malformed hash is the record's fault.
+    recorded = SHA256_SHAPE.fullmatch(row["text_sha256"] or "") is not None
+    if (sha_changed and recorded) or (length_changed and not row["text_sha256"]):
         _report_changed_text(ctx, index, row, text, length)
     if not text.utf8:
         ctx.add(

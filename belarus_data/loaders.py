@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks import cells
 from belarus_data.checks.context import Context
+from belarus_data.models import integers
 from belarus_data.models.columns import Column
 from belarus_data.problems import DatasetError, Problem
 from belarus_data.storage.csvfile import read_bytes
@@ -66,7 +67,9 @@ def arrow_to_pandas(spec: Table, data: pa.Table) -> pd.DataFrame:
         rule = spec.rules[name]
         column = data.column(name)
         if rule.kind == "integer":
-            columns[name] = pc.cast(column, pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+            # The one integer rule (the cells were checked by it): a cell it refuses raises, never a wrong number.
+            numbers = integers.to_arrow(column)
+            columns[name] = numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         elif rule.kind == "boolean":
             columns[name] = pc.equal(column, "true").to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
         elif rule.kind == "date":

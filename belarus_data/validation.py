@@ -125,6 +125,7 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     run_checks(ctx, rows)
     if base is not None:
         versioning.check_against(ctx, base, changes)
+    ctx.account_for_skips()
     return Report(
         root=str(tree.root),
         problems=ctx.problems,

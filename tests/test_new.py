@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -190,3 +191,106 @@ def test_find_quote_context_is_single_line() -> None:
     assert match.prefix == "Second line has " and match.suffix == " here."
     with pytest.raises(ScaffoldError):
         find_quote("abc", "")
+
+
+SOURCE_FIELDS = [
+    "--set",
+    "title=A text read safely",
+    "--set",
+    "outlet=Fixture Weekly",
+    "--set",
+    "url=https://example.org/safe",
+    "--set",
+    "language=en",
+    "--set",
+    "redistribution=yes",
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("version", "7"),
+        ("created", "2020-01-01"),
+        ("updated", "2020-01-01"),
+        ("record_status", "retracted"),
+        ("status_reason", "Withdrawn from birth."),
+        ("superseded_by", "act-blr"),
+        ("id", "act-blr"),
+    ],
+)
+def test_new_refuses_to_forge_lifecycle_fields(root: Path, field: str, value: str) -> None:
+    before = (root / "records" / "actors.csv").read_bytes()
+    result = new(root, "actor", "--set", "name=Forged Actor", "--set", "actor_type=state", "--set", f"{field}={value}")
+    assert result.exit_code == 2, result.output
+    assert f"--set {field}: not allowed" in result.output
+    assert (root / "records" / "actors.csv").read_bytes() == before
+
+
+def test_new_names_every_forged_field_at_once(root: Path) -> None:
+    result = new(root, "actor", "--set", "name=X", "--set", "version=2", "--set", "created=2020-01-01")
+    assert result.exit_code == 2
+    assert "--set version" in result.output and "--set created" in result.output
+
+
+def test_new_refuses_fields_it_derives(root: Path, tmp_path: Path) -> None:
+    text = tmp_path / "note.txt"
+    text.write_text("A short text.\n", encoding="utf-8")
+    result = new(root, "source", "--text", str(text), *SOURCE_FIELDS, "--set", "text_length=99")
+    assert result.exit_code == 2 and "--set text_length: not allowed" in result.output
+    result = new(root, "claim", "--quote", "said yes", *CLAIM_FIELDS, "--set", "start=-0")
+    assert result.exit_code == 2 and "--set start: not allowed" in result.output
+
+
+def refused_text(root: Path, path: Path) -> Result:
+    result = new(root, "source", "--text", str(path), *SOURCE_FIELDS)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (1, 2), result.output
+    assert not (root / "records" / "texts" / "a-text-read-safely.txt").exists()
+    return result
+
+
+def test_new_source_text_may_not_be_a_fifo(root: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = refused_text(root, fifo)  # no writer ever comes: reading it would wait forever
+    assert "not a regular file" in result.output and str(fifo) in result.output
+
+
+def test_new_source_text_may_not_be_a_device(root: Path) -> None:
+    result = refused_text(root, Path("/dev/zero"))  # endless: reading it would never stop
+    assert "not a regular file" in result.output
+
+
+def test_new_source_text_may_not_be_a_link(root: Path, tmp_path: Path) -> None:
+    target = tmp_path / "secret.txt"
+    target.write_text("not for the dataset\n", encoding="utf-8")
+    link = root / "records" / "texts" / "innocent.txt"
+    link.symlink_to(target)
+    result = refused_text(root, link)
+    assert "symbolic link" in result.output and str(link) in result.output
+
+
+def test_new_source_text_may_not_be_a_directory(root: Path, tmp_path: Path) -> None:
+    result = refused_text(root, tmp_path)
+    assert result.exit_code == 2 and "directory" in result.output
+
+
+def test_new_source_text_is_read_within_the_size_limit(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from belarus_data.storage import sourcetexts
+
+    monkeypatch.setattr(sourcetexts, "MAX_TEXT_BYTES", 10)
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 11, encoding="utf-8")
+    result = refused_text(root, big)
+    assert "over the 10 allowed" in result.output
+
+
+def test_new_claim_does_not_read_a_source_text_that_is_a_fifo(root: Path) -> None:
+    text = root / "records" / "texts" / "fixture-note.txt"
+    text.unlink()
+    os.mkfifo(text)
+    result = new(root, "claim", "--quote", "said yes", *CLAIM_FIELDS)
+    assert result.exit_code == 1 and "not a regular file" in result.output, result.output

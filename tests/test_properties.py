@@ -116,7 +116,8 @@ def test_mutated_cells_give_problems_and_loaders_agree(name: str, row: int, colu
         csv.writer(out, lineterminator="\n").writerows(rows)
         path.write_bytes(out.getvalue().encode("utf-8", errors="surrogatepass"))
         report = validate(root)
-        files = {t.path for t in TABLES} | {"datapackage.json"}
+        texts = {f"records/texts/{p.name}" for p in (root / "records" / "texts").iterdir()}  # text-changed
+        files = {t.path for t in TABLES} | {"datapackage.json"} | texts
         _located(report.errors, files)
         try:
             load_table(name, root)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,3 +85,27 @@ def test_take_rows_matches_arrow_take_in_any_order() -> None:
     table = pa.Table.from_batches(blocks)
     for rows in ([], [0], [14, 0, 7, 7, 3], list(range(15)), [5, 6, 7, 12]):
         assert take_rows(table, rows).to_pylist() == table.take(pa.array(rows, pa.int64())).to_pylist()
+
+
+def test_read_regular_refuses_what_is_not_a_bounded_regular_file(tmp_path: Path) -> None:
+    from belarus_data.storage.sourcetexts import UnreadableText, read_regular
+
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(b"0123456789")
+    assert read_regular(plain, 10) == b"0123456789"
+    link = tmp_path / "link.txt"
+    link.symlink_to(plain)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path, why in (
+        (link, "symbolic link"),
+        (fifo, "not a regular file"),
+        (Path("/dev/zero"), "not a regular file"),
+        (tmp_path, "directory"),
+        (tmp_path / "absent.txt", "cannot be opened"),
+        (tmp_path / ("x" * 5000), "cannot be opened"),
+    ):
+        with pytest.raises(UnreadableText, match=why):
+            read_regular(path, 10)
+    with pytest.raises(UnreadableText, match="over the 9 allowed"):
+        read_regular(plain, 9)

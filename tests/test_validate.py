@@ -47,7 +47,7 @@ def test_both_engines_accept_the_valid_fixture() -> None:
     [
         ("claims", "clm-fx1a2b3c", "claim_type", "reprot", "vocab"),
         ("claims", "clm-fx1a2b3c", "id", "clm-FX1", "pattern"),
-        ("claims", "clm-fx1a2b3c", "start", "-3", "out-of-range"),
+        ("claims", "clm-fx1a2b3c", "start", "-3", "not-integer"),
         ("claims", "clm-fx1a2b3c", "start", "3.5", "not-integer"),
         ("claims", "clm-fx1a2b3c", "statement", "", "required"),
         ("claims", "clm-fx1a2b3c", "statement", "=HYPERLINK(1)", "text-formula-lead"),

@@ -14,7 +14,8 @@ never miss a row the model rejects; ``tests/test_engines_agree.py`` and
 The fast flags read bytes where a regex per row would cost more: free text
 above SCREEN_ROWS rows is screened on its UTF-8 bytes (a few min/max
 reductions per cache-sized window; only suspicious lead bytes are decoded),
-IDs, tag lists and whole numbers are checked exactly on their bytes, lengths
+IDs and tag lists are checked exactly on their bytes, whole numbers by
+:func:`belarus_data.models.integers.parse_array` (the one integer rule), lengths
 are counted in bytes first, and distinct values (dates, EDTF, codes) are
 checked once each. Arrays two rules share (lengths, parsed numbers) are made
 once per column, and the columns of a large table are flagged on two threads.
@@ -34,6 +35,7 @@ from pydantic import ValidationError
 from belarus_data.checks.context import Context
 from belarus_data.models import characters
 from belarus_data.models import columns as c
+from belarus_data.models import integers
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
@@ -375,26 +377,6 @@ def _slug_flags(chunk: pa.Array, prefix: str, multi: bool) -> np.ndarray:
     return flags
 
 
-def _integer_text(chunk: pa.Array) -> np.ndarray:
-    """Rows of one string array that are whole numbers as the model reads them (INT_RE); null rows False."""
-    import numpy as np
-
-    offsets, data = _string_buffers(chunk)
-    starts, lengths = offsets[:-1], np.diff(offsets)
-    low, high = int(offsets[0]), int(offsets[-1])
-    body = data[low:high]
-    minus = body == ord("-")
-    stray = np.flatnonzero(~(_in_range(body, "0", "9") | minus)) + low
-    signs = np.flatnonzero(minus) + low
-    misplaced = signs[offsets[_rows_at(offsets, signs)] != signs]  # a minus sign anywhere but first
-    negative = _byte_at(data, starts) == ord("-")
-    digits = lengths - negative
-    leading_zero = (_byte_at(data, starts + negative) == ord("0")) & (digits > 1)
-    ok: np.ndarray = (digits > 0) & ~leading_zero
-    ok[_rows_at(offsets, np.concatenate([stray, misplaced]))] = False
-    return ok
-
-
 class ColumnArrays:
     """Arrays derived from one column, computed once and shared by the column and row flags."""
 
@@ -427,17 +409,9 @@ class ColumnArrays:
         return np.asarray(pc.fill_null(pc.utf8_length(self.column), 0))
 
     @cached_property
-    def integers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(well-formed, small enough for int64, value): a value is 0 unless it is both."""
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        ok = _integer_text(_one_array(self.column)) & self.present
-        fits = ok & (self.byte_lengths <= 19)  # a sign and 18 digits always fit in int64
-        source = self.column if np.array_equal(fits, self.present) else pc.if_else(pa.array(fits), self.column, None)
-        values = np.asarray(pc.fill_null(pc.cast(source, "int64"), 0), dtype=np.int64)
-        return ok, fits, values
+    def integers(self) -> tuple[np.ndarray, np.ndarray]:
+        """(whole number by the one integer rule, value): a value is 0 unless it is one."""
+        return integers.parse_array(self.column)
 
     def trim(self) -> None:
         """Drop the byte lengths: only the column's own flags read them (the row flags never do)."""
@@ -487,14 +461,8 @@ def column_flags(
     present = arrays.present
     flags: np.ndarray = ~present if required else present & False
     if rule.kind == "integer":
-        ok, fits, values = arrays.integers
-        flags |= present & ~ok
-        if rule.minimum is not None:
-            flags |= fits & (values < rule.minimum)
-        if rule.maximum is not None:
-            flags |= fits & (values > rule.maximum)
-        if rule.minimum is not None or rule.maximum is not None:
-            flags |= ok & ~fits  # too many digits to compare here: the model decides
+        ok, values = arrays.integers
+        flags |= present & ~(ok & integers.in_range(values, rule.minimum, rule.maximum))
         return flags
     if rule.kind == "boolean":
         flags |= present & _bool(pc.invert(pc.is_in(column, value_set=strings(["true", "false"]))))
@@ -527,9 +495,8 @@ def _lifecycle_flags(t: TableArrays) -> np.ndarray:
     status = t["record_status"].column
     created, updated = t["created"].column, t["updated"].column
     flags: np.ndarray = _bool(pc.less(updated, created))
-    _, version_fits, version = t["version"].integers
-    # version == "1" exactly: "1" is the only text INT_RE reads as 1.
-    flags |= version_fits & (version == 1) & _bool(pc.not_equal(updated, created))
+    version_ok, version = t["version"].integers
+    flags |= version_ok & (version == 1) & _bool(pc.not_equal(updated, created))
     active = mask(pc.equal(status, "active"))
     missing = ~t["record_status"].present  # counts as both active and not (flagged anyway: required)
     flags |= (~active | missing) & ~t["status_reason"].present
@@ -555,11 +522,11 @@ def _actor_flags(t: TableArrays) -> np.ndarray:
 def _claim_flags(t: TableArrays) -> np.ndarray:
     import pyarrow.compute as pc
 
-    _, start_fits, start = t["start"].integers
-    _, end_fits, end = t["end"].integers
+    start_ok, start = t["start"].integers
+    end_ok, end = t["end"].integers
     quote = t["quote"]
-    # A value that is not a (small enough) whole number, or an empty quote, counts as flagged.
-    comparable = start_fits & end_fits & quote.present
+    # A value that is not a whole number, or an empty quote, counts as flagged.
+    comparable = start_ok & end_ok & quote.present
     flags: np.ndarray = ~comparable | (end <= start) | (end - start != quote.char_lengths)
     valid = {
         name: t[name].present

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
-from belarus_data.models.columns import TEXT_PATH
+from belarus_data.models import integers
+from belarus_data.models.columns import SHA256, TEXT_PATH
+from belarus_data.problems import Problem
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.paths import UnsafePath, inside
@@ -24,9 +26,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_TEXT_BYTES = sourcetexts.MAX_TEXT_BYTES
 # A well-formed text_path is one plain file name directly in texts/: no '/', no '..'.
 PLAIN_TEXT_PATH = re.compile(TEXT_PATH.pattern or "")
+SHA256_SHAPE = re.compile(SHA256.pattern or "")
 
 
 def _texts_dir(ctx: Context) -> Path | None:
@@ -57,6 +60,21 @@ def _plain_file(texts: Path, relative: str) -> TextFile | None:
 
 
 def _checked_file(ctx: Context, index: int, relative: str) -> TextFile | None:
+    try:
+        return _checked_path(ctx, index, relative)
+    except OSError as err:  # e.g. a name too long for the file system: the path cannot name a text
+        ctx.add(
+            table("sources"),
+            index,
+            "text_path",
+            "text-missing",
+            f"records/{relative[:100]} cannot be looked up ({err.strerror or err})",
+            "store the text as records/texts/<name>.txt, with a short plain name",
+        )
+        return None
+
+
+def _checked_path(ctx: Context, index: int, relative: str) -> TextFile | None:
     sources = table("sources")
     records = ctx.root / "records"
     try:
@@ -134,6 +152,14 @@ def check_source_texts(ctx: Context) -> None:
         claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
         ctx.quotes_verified = np.zeros(claims.num_rows, dtype=bool)
         file_of_claim = _positions(claims.column("source_id"), [f.source_id for f in files])
+        source_row = _positions(claims.column("source_id"), [row["id"] for row in rows])
+        ctx.skipped(
+            table("claims"),
+            np.flatnonzero(file_of_claim < 0),
+            ("source_id",),
+            "its source, or the source's text, cannot be read",
+            upstream=(table("sources"), source_row[file_of_claim < 0]),
+        )
     sizes = np.cumsum([f.size for f in files])
     first = 0
     while first < len(files):
@@ -148,7 +174,7 @@ def check_source_texts(ctx: Context) -> None:
             for batch in range(0, len(quoting), QUOTE_BATCH):
                 members = quoting[batch : batch + QUOTE_BATCH]
                 part = take_rows(claims, members)
-                ctx.quotes_verified[members] = _check_quote_rows(ctx, store, known, part, members)
+                ctx.quotes_verified[members] = _check_quote_rows(ctx, store, known, part, members, source_row[members])
         first = last
 
 
@@ -174,7 +200,8 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "commit the source text file itself, exactly as received",
         )
         return
-    if row["text_sha256"] and text.sha256 != row["text_sha256"]:
+    sha_changed = bool(row["text_sha256"]) and text.sha256 != row["text_sha256"]
+    if sha_changed:
         ctx.add(
             sources,
             index,
@@ -183,6 +210,14 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "does not match the text file (the text was changed, or the record)",
             f"the file's SHA-256 is {text.sha256}; texts are stored exactly as received",
         )
+    length = integers.parse_or_none(row["text_length"])
+    if length is None:  # empty or not a whole number: the cell checks report it
+        ctx.skipped(sources, [index], ("text_length",), "text_length is not a whole number")
+    length_changed = text.utf8 and length is not None and length != text.char_length
+    # The file is named only when the record itself is well-formed: a malformed hash is the record's fault.
+    recorded = SHA256_SHAPE.fullmatch(row["text_sha256"] or "") is not None
+    if (sha_changed and recorded) or (length_changed and not row["text_sha256"]):
+        _report_changed_text(ctx, index, row, text, length)
     if not text.utf8:
         ctx.add(
             sources,
@@ -193,8 +228,7 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
             "store the text as UTF-8",
         )
         return
-    length = row["text_length"]
-    if length and length.isdigit() and int(length) != text.char_length:
+    if length_changed:
         ctx.add(
             sources,
             index,
@@ -205,22 +239,36 @@ def _check_text(ctx: Context, index: int, row: dict[str, str | None], text: sour
         )
 
 
+def _report_changed_text(
+    ctx: Context, index: int, row: dict[str, str | None], text: sourcetexts.LoadedText, length: int | None
+) -> None:
+    """The text file itself is not what its source records: reported at the file, not only at the row."""
+    parsed = ctx.tables["sources"]
+    actual_length = f"{text.char_length:,} code points" if text.utf8 else "not UTF-8"
+    ctx.problems.append(
+        Problem(
+            f"records/{row['text_path']}",
+            None,
+            None,
+            "text-changed",
+            f"is not the text recorded for {row['id']} at {parsed.file}:{parsed.line(index)}: "
+            f"SHA-256 recorded {row['text_sha256'] or '(none)'}, actual {text.sha256}; "
+            f"length recorded {length if length is not None else row['text_length']!r}, actual {actual_length}",
+            "texts are stored exactly as received: restore the file (e.g. `git checkout -- <file>`); "
+            "if the source itself changed, add a new source record that supersedes the old one",
+        )
+    )
+
+
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
-MAX_OFFSET_DIGITS = 18  # fits int64; a longer number is past the end of any text
 
 
 def _offsets(column: pa.ChunkedArray) -> np.ndarray:
-    """Each cell as a non-negative integer, or -1 where it is not one (the cell checks report those)."""
+    """Each cell as a whole number by the one integer rule, or -1 where it is not one (the cell checks report those)."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    digits = mask(pc.match_substring_regex(column, "^[0-9]+$"))
-    long = digits & mask(pc.greater(pc.utf8_length(column), MAX_OFFSET_DIGITS))
-    short = pc.if_else(pa.array(digits & ~long), column, None)
-    values = np.asarray(pc.fill_null(pc.cast(short, pa.int64()), -1), dtype=np.int64).copy()
-    values[long] = 10**MAX_OFFSET_DIGITS
-    return values
+    ok, values = integers.parse_array(column)
+    return np.where(ok, values, -1)
 
 
 def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -231,9 +279,12 @@ def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _check_quote_rows(
-    ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, index: np.ndarray
+    ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, index: np.ndarray, source_row: np.ndarray
 ) -> np.ndarray:
-    """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place."""
+    """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place.
+
+    ``source_row`` is each claim's row in the sources table (where an unreadable text is reported).
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -242,8 +293,20 @@ def _check_quote_rows(
     number = np.asarray(pc.fill_null(pc.index_in(data.column("source_id"), value_set=known), -1), dtype=np.int64)
     start, end = _offsets(data.column("start")), _offsets(data.column("end"))
     quote = data.column("quote")
-    # Unknown source, unreadable text or a bad cell: reported elsewhere.
-    checkable = (number >= 0) & (start >= 0) & (end >= 0) & mask(pc.is_valid(quote))
+    # Unknown source, unreadable text or a bad cell: reported elsewhere (and accounted for as skipped).
+    readable = number >= 0
+    ctx.skipped(
+        claims,
+        index[~readable],
+        ("source_id",),
+        "its source's text cannot be read",
+        upstream=(table("sources"), source_row[~readable]),
+    )
+    whole = (start >= 0) & (end >= 0)
+    ctx.skipped(claims, index[readable & ~whole], ("start", "end"), "start or end is not a whole number")
+    present = mask(pc.is_valid(quote))
+    ctx.skipped(claims, index[readable & whole & ~present], ("quote",), "the quote is empty")
+    checkable = readable & whole & present
     length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
     past_end = checkable & ((end > length) | (start >= length))
     for row in np.flatnonzero(past_end).tolist():
@@ -256,7 +319,9 @@ def _check_quote_rows(
             f"offsets {start[row]}–{end[row]} run past the end of the text ({len(text)} code points)",
             _where(text, data.column("quote")[row].as_py()),
         )
-    rows = np.flatnonzero(checkable & ~past_end & (end > start))  # end <= start: offsets-order, a row check
+    ordered = end > start  # end <= start: offsets-order, a row check
+    ctx.skipped(claims, index[checkable & ~past_end & ~ordered], ("end", "start"), "end is not after start")
+    rows = np.flatnonzero(checkable & ~past_end & ordered)
     ok = np.zeros(data.num_rows, dtype=bool)
     if len(rows) == 0:
         return ok

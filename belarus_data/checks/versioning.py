@@ -22,6 +22,7 @@ import datetime as dt
 
 from belarus_data.checks.context import Context
 from belarus_data.history.tablediff import Cells, TableChanges, changes_since
+from belarus_data.models import integers
 from belarus_data.problems import Problem
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES, Table
@@ -47,7 +48,7 @@ def _shown_key(table: Table, key: tuple[str | None, ...]) -> str:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    return integers.parse_or_none(value)  # the one integer rule: None where the cell checks report a problem
 
 
 def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cells, base_label: str) -> None:
@@ -88,7 +89,15 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
             f"created changed from {old.get('created')} to {new.get('created')}",
             f"created is the day the record was first published: restore {old.get('created')}",
         )
-    if old_version is not None and new_version is not None and new_version != old_version + 1:
+    if old_version is None or new_version is None:
+        ctx.skipped(
+            table,
+            [index],
+            ("version",),
+            f"the version bump: version is {new.get('version')!r} here and {old.get('version')!r} at base {base_label}, "
+            "not both whole numbers",
+        )
+    elif new_version != old_version + 1:
         ctx.add(
             table,
             index,

@@ -30,6 +30,7 @@ from belarus_data.storage.atomic import write_bytes
 from belarus_data.storage.formatting import canonical
 from belarus_data.storage.paths import UnsafePath, inside
 from belarus_data.storage.snapshot import Snapshot
+from belarus_data.storage.sourcetexts import UnreadableText, read_regular
 from belarus_data.storage.tables import Table, table
 
 if TYPE_CHECKING:
@@ -162,10 +163,12 @@ def _source_text(root: Path, row: dict[str, Any], source_id: str) -> str:
         path = inside(root / "records", relative)
     except UnsafePath as err:
         raise ScaffoldError([f"source {source_id}: {err}"]) from err
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise ScaffoldError([f"source {source_id}: records/{relative} does not exist"])
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_regular(path).decode("utf-8")
+    except UnreadableText as err:
+        raise ScaffoldError([f"source {source_id}: records/{relative} {err}"]) from None
     except UnicodeDecodeError as err:
         raise ScaffoldError([f"records/{relative} is not UTF-8"]) from err
 
@@ -209,6 +212,7 @@ def build_record(
     if kind not in KINDS:
         raise ScaffoldError([f"unknown kind {kind!r}: use one of {', '.join(KINDS)}"])
     spec = table(KINDS[kind])
+    refuse_filled_fields(spec, values, text_file=text_file)
     unknown = sorted(set(values) - set(spec.columns))
     if unknown:
         raise ScaffoldError([f"{name}: not a column of {spec.name}" for name in unknown])
@@ -254,11 +258,42 @@ def build_record(
     return spec, row, text_bytes
 
 
+# Fields `new` fills itself and `--set` may not forge: a new record's lifecycle (the versioning rules
+# rely on every record starting at version 1, created = updated = the day it is added, active) and its ID.
+FILLED_BY_NEW: dict[str, str] = {
+    "version": "a new record always starts at version 1; later changes raise it by 1",
+    "created": "a new record is created on the day it is added (today, UTC)",
+    "updated": "a new record is updated on the day it is added (today, UTC), like created",
+    "record_status": "a new record is always active; withdraw a record later by editing it",
+    "status_reason": "a new record is active and has no status_reason",
+    "superseded_by": "a new record is active; supersede a record later by editing it",
+    "id": "choose the ID with --id (it is checked against the IDs in use)",
+}
+# Fields derived from --text (sources) or from the quote (claims): setting them would contradict what is found.
+DERIVED: dict[str, dict[str, str]] = {
+    "sources": {
+        name: "it is computed from the file given with --text" for name in ("text_path", "text_sha256", "text_length")
+    },
+    "claims": {name: "it is found from the quote in the source text" for name in ("start", "end", "prefix", "suffix")},
+}
+
+
+def refuse_filled_fields(spec: Table, values: dict[str, str], *, text_file: Path | None) -> None:
+    """A usage error (exit 2) naming each ``--set`` field that `new` fills itself, and why."""
+    import click
+
+    derived = DERIVED.get(spec.name, {}) if (spec.name != "sources" or text_file is not None) else {}
+    reasons = {**derived, **FILLED_BY_NEW}
+    refused = [f"--set {name}: not allowed: {reasons[name]}" for name in values if name in reasons]
+    if refused:
+        raise click.UsageError("; ".join(refused))
+
+
 def _read_new_text(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ScaffoldError([f"--text {path}: cannot read it ({err.strerror})"]) from err
+        data = read_regular(path)
+    except UnreadableText as err:
+        raise ScaffoldError([f"--text {path}: {err}"]) from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -28,7 +28,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from belarus_data import vocab
-from belarus_data.models import characters
+from belarus_data.models import characters, integers
 
 Kind = Literal["string", "integer", "boolean", "date"]
 
@@ -42,7 +42,6 @@ FORBIDDEN_CHARS_RE = re.compile(
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-INT_RE = re.compile(r"^-?(0|[1-9][0-9]*)$")
 
 
 @dataclass(frozen=True)
@@ -212,19 +211,7 @@ def convert(rule: Column, value: Any) -> Any:
     if value is None:
         return None
     if rule.kind == "integer":
-        if isinstance(value, bool):
-            raise fail("not-integer", f"{value!r} is not a whole number", "write digits only, e.g. 1")
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, str) and INT_RE.match(value):
-            number = int(value)
-        else:
-            raise fail("not-integer", f"{value!r} is not a whole number", "write digits only, e.g. 1")
-        if rule.minimum is not None and number < rule.minimum:
-            raise fail("out-of-range", f"{number} is below the minimum {rule.minimum}", f"use {rule.minimum} or more")
-        if rule.maximum is not None and number > rule.maximum:
-            raise fail("out-of-range", f"{number} is above the maximum {rule.maximum}", f"use {rule.maximum} or less")
-        return number
+        return _convert_integer(rule, value)
     if rule.kind == "boolean":
         if isinstance(value, bool):
             return value
@@ -255,6 +242,21 @@ def convert(rule: Column, value: Any) -> Any:
     items = value.split(LIST_SEPARATOR) if rule.multi else [value]
     for item in items:
         check_item(rule, item)
+    return value
+
+
+def _convert_integer(rule: Column, value: Any) -> int:
+    """A cell (text) or a value already read (an int, from a loaded frame) by the one integer rule."""
+    if isinstance(value, str):
+        try:
+            return integers.parse_in_range(value, rule.minimum, rule.maximum)
+        except integers.IntegerError as err:
+            raise fail(err.code, err.message, err.hint) from None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise fail("not-integer", f"{value!r} is not a whole number", integers.EXAMPLE_HINT)
+    problem = integers.range_problem(value, rule.minimum, rule.maximum)
+    if problem is not None:
+        raise fail(problem.code, problem.message, problem.hint)
     return value
 
 

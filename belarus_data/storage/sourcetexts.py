@@ -10,6 +10,7 @@ strings are made only for the few texts an error message quotes from.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # one source text, wherever it is read (validate, `new`)
 VIEW_BUFFER_BYTES = 1 << 30  # an Arrow view's offset is 32-bit
 PADDING = 64  # zero bytes after the last text, so that fixed-size reads near its end stay in the buffer
 
@@ -195,6 +197,62 @@ def _decoded(raw: bytes) -> str:
 
 def _decode(texts: SourceTexts, number: int) -> str:
     return _decoded(texts.data[int(texts.start[number]) : int(texts.start[number + 1])].tobytes())
+
+
+class UnreadableText(ValueError):
+    """A file that may not be read as a source text; the message says why (the caller names the file)."""
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:  # e.g. a name too long: then it is no link we could follow either
+        return False
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or :class:`UnreadableText` saying why not.
+
+    Opened without following a link (a link may point anywhere, out of the
+    repository or at a device) and without blocking (a FIFO would wait for a
+    writer forever); what the descriptor is, is asked of the open file itself,
+    so nothing can be swapped in between the check and the read. Never reads
+    more than ``limit`` + 1 bytes (default :data:`MAX_TEXT_BYTES`), even from a file that grows meanwhile.
+    """
+    limit = MAX_TEXT_BYTES if limit is None else limit
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP or _is_link(path):
+            raise UnreadableText("is a symbolic link: give the path of the file itself") from None
+        raise UnreadableText(f"cannot be opened ({err.strerror or err})") from None
+    info = os.fstat(fd)
+    why = None
+    if stat.S_ISDIR(info.st_mode):
+        why = "is a directory, not a text file"
+    elif not stat.S_ISREG(info.st_mode):
+        why = "is not a regular file (a FIFO, device or socket): give a text file"
+    elif info.st_size > limit:
+        why = f"is {info.st_size:,} bytes, over the {limit:,} allowed for one source text"
+    if why is not None:
+        os.close(fd)
+        raise UnreadableText(why)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            try:
+                chunk = handle.read(limit + 1 - size)
+            except OSError as err:
+                raise UnreadableText(f"cannot be read ({err.strerror or err})") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise UnreadableText(f"grew past the {limit:,} bytes allowed for one source text while being read")
+        return b"".join(chunks)
 
 
 def _read_into(view: memoryview, file: TextFile) -> bool:

@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from belarus_data.checks.context import Context
-from belarus_data.models import characters
+from belarus_data.models import characters, integers
 from belarus_data.models import columns as c
-from belarus_data.models import integers
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 

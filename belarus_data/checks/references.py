@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from belarus_data.checks.context import Context
-from belarus_data.models.columns import nearest
+from belarus_data.models.columns import Nearest
 from belarus_data.storage.arrays import strings
 from belarus_data.storage.tables import TABLES, Table
 
@@ -62,6 +62,9 @@ def check_unique_keys(ctx: Context) -> None:
                 first_line[key] = parsed.line(index)
 
 
+MAX_SUGGESTIONS = 100  # bad references per column given a "did you mean"
+
+
 def check_foreign_keys(ctx: Context) -> None:
     import numpy as np
     import pyarrow.compute as pc
@@ -80,11 +83,13 @@ def check_foreign_keys(ctx: Context) -> None:
             )
             if not missing.any():
                 continue
-            choices = known.to_pylist()
-            values = column.to_pylist()
-            for index in np.flatnonzero(missing).tolist():
-                value = values[index]
-                guess = nearest(value, choices)
+            bad = np.flatnonzero(missing)
+            values = column.take(bad[:MAX_SUGGESTIONS]).to_pylist()
+            guesser = Nearest(known.to_pylist())
+            for k, index in enumerate(bad.tolist()):
+                value = values[k] if k < MAX_SUGGESTIONS else column[index].as_py()
+                # "Did you mean" for the first bad values of a column only: past them it is no longer a typo.
+                guess = guesser(value) if k < MAX_SUGGESTIONS else None
                 ctx.add(
                     table,
                     index,

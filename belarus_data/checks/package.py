@@ -13,7 +13,7 @@ The files may be hostile (a pull request can change them), so reading them is
 bounded: only regular files (never a link, device or FIFO), at most
 ``MAX_DESCRIPTOR_BYTES``; their nesting depth is measured without recursion
 (:mod:`belarus_data.storage.jsonpos`, linear in time and bounded in memory)
-before ``json.loads`` sees them; at most ``MAX_DIFFERENCES`` differences are
+before ``json.loads`` sees them; at most ``MAX_DIFFERENCES`` differences of one code are
 listed per file; and every value shown in a message is cut short.
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ REGENERATE = "run `belarus-data schema` to regenerate it"
 # Keys whose values are paths the package's users (frictionless, pandas) would open.
 PATH_KEYS = ("path", "schema")
 MAX_SHOWN = 80  # characters of a value shown in a message
-MAX_DIFFERENCES = 100  # differences listed per file; the rest are counted
+MAX_DIFFERENCES = 100  # differences of one code listed per file; the rest are counted
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -59,7 +59,8 @@ def _a(noun: str) -> str:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+    # Head and tail: long keys that differ only at the end still read differently.
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 20] + "…" + text[-20:]
 
 
 def show(value: object) -> str:
@@ -118,18 +119,18 @@ class JsonFile:
     positions: LazyPositions
     value: Any
     problems: list[Problem]
-    listed: int = 0  # differences listed so far
-    unlisted: int = 0  # differences past MAX_DIFFERENCES
+    listed: dict[str, int] = field(default_factory=dict)  # differences listed so far, by code
+    unlisted: int = 0  # differences past MAX_DIFFERENCES of their code
 
     def line(self, pointer: str) -> int | None:
         return self.positions.line(pointer)
 
     def add(self, pointer: str, code: str, message: str, hint: str) -> None:
-        """Record a difference at ``pointer`` (at most ``MAX_DIFFERENCES`` are listed; the rest are counted)."""
-        if self.listed >= MAX_DIFFERENCES:
+        """Record a difference at ``pointer`` (at most ``MAX_DIFFERENCES`` per code are listed; the rest are counted)."""
+        if self.listed.get(code, 0) >= MAX_DIFFERENCES:
             self.unlisted += 1
             return
-        self.listed += 1
+        self.listed[code] = self.listed.get(code, 0) + 1
         self.problems.append(Problem(self.file, self.line(pointer), json_path(pointer) or None, code, message, hint))
 
     def finish(self) -> None:

@@ -544,7 +544,8 @@ def scan_regular(path: Path) -> Scan | None:
             newlines += int(np.count_nonzero(block == LF))
             del block  # a live numpy view would keep the mapping from closing
             if hasattr(mmap, "MADV_DONTNEED"):
-                mapped.madvise(mmap.MADV_DONTNEED, first, last - first)
+                page = first - first % mmap.PAGESIZE  # madvise wants a page-aligned start; blocks end at lines
+                mapped.madvise(mmap.MADV_DONTNEED, page, last - page)
             first = last
         return Scan(mapped[: mapped.find(b"\n")], newlines, faults)
 

@@ -23,6 +23,7 @@ import pytest
 from belarus_data import validate
 from belarus_data.checks import evidence, references
 from belarus_data.models.columns import Nearest, nearest
+from belarus_data.problems import Problem
 from belarus_data.storage import jsonpos
 from belarus_data.storage.csvfile import QuoteFault, quote_faults
 from belarus_data.storage.formatting import canonical
@@ -119,7 +120,7 @@ def test_fmt_quotes_a_stray_quote_but_refuses_text_after_a_closing_one() -> None
     spec = table("actor_aliases")
     header = ",".join(spec.columns).encode()
     row = b"act-blr,Bela" + b'"' + b"rus,name,en,Latn,1,2026-11-20,2026-11-20,active,\n"
-    problems: list = []
+    problems: list[Problem] = []
     fixed = canonical(header + b"\n" + row, spec, "records/actor_aliases.csv", problems)
     assert fixed is not None and b'"Bela""rus"' in fixed and not problems
     broken = header + b"\n" + row.replace(b'Bela"rus', b'"Bela"rus')
@@ -210,7 +211,7 @@ def test_misplaced_quotes_are_found_across_scan_blocks(tmp_path: Path, monkeypat
     lines[4000] = row.replace("Belarus", '"Bela"rus')
     path = tmp_path / "actor_aliases.csv"
     path.write_text("".join(lines), encoding="utf-8")
-    problems: list = []
+    problems: list[Problem] = []
     parsed = csvfile.read_table(path, "records/actor_aliases.csv", spec.columns, problems)
     assert [(p.line, p.field, p.code) for p in problems] == [
         (3001, "alias", "csv-syntax"),

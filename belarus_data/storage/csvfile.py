@@ -632,7 +632,8 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
     del data
     if text is None:
         return None
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]  # not split(): that would copy the whole rest of the file
     try:
         header = next(csv.reader([first_line], strict=True)) if first_line else []
     except csv.Error:

@@ -219,3 +219,33 @@ def test_misplaced_quotes_are_found_across_scan_blocks(tmp_path: Path, monkeypat
     ]
     assert parsed is not None and parsed.num_rows == 4998
     assert 3001 not in parsed.lines and 4001 not in parsed.lines and parsed.line(2999) == 3002
+
+
+def test_schema_check_never_reads_a_device_or_fifo(root: Path) -> None:
+    """`schema --check` compares the generated files with what is there: a link to a device or a FIFO is stale, not read."""
+    from belarus_data.storage.generated import stale_files
+
+    (root / "schema" / "actors.schema.json").unlink()
+    (root / "schema" / "actors.schema.json").symlink_to("/dev/zero")
+    (root / "schema" / "events.schema.json").unlink()
+    os.mkfifo(root / "schema" / "events.schema.json")
+    assert {"schema/actors.schema.json", "schema/events.schema.json"} <= set(stale_files(root))
+
+
+def test_a_non_utf8_text_does_not_shift_the_texts_of_later_sources(root: Path) -> None:
+    """Claims map to their text by its number: a text that is not UTF-8 listed first used to shift every later one."""
+    import csv
+    import io
+
+    sources = root / "records" / "sources.csv"
+    rows = list(csv.reader(io.StringIO(sources.read_text(encoding="utf-8"))))
+    header, first = rows[0], list(rows[1])
+    first[header.index("id")], first[header.index("text_path")] = "src-aaa-latin1", "texts/aaa.txt"
+    rows.insert(1, first)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    sources.write_text(out.getvalue(), encoding="utf-8")
+    (root / "records" / "texts" / "aaa.txt").write_bytes("café, a text of another length entirely".encode("latin-1"))
+    problems = validate(root).errors
+    assert any(p.code == "text-encoding" for p in problems)
+    assert not [p for p in problems if p.file == "records/claims.csv"]  # the fixture's quotes are all in place

@@ -262,14 +262,15 @@ def _check_quote_rows(
     checkable = (number >= 0) & (start >= 0) & (end >= 0) & mask(pc.is_valid(quote))
     length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
     past_end = checkable & ((end > length) | (start >= length))
-    for row in np.flatnonzero(past_end).tolist():
+    beyond = np.flatnonzero(past_end)
+    for row, given in zip(beyond.tolist(), quote.take(pa.array(beyond)).to_pylist(), strict=True):
         ctx.add(
             claims,
             int(index[row]),
             "end",
             "offsets-range",
             f"offsets {start[row]}–{end[row]} run past the end of the text ({int(length[row])} code points)",
-            search.where(int(number[row]), data.column("quote")[row].as_py()),
+            search.where(int(number[row]), given),
         )
     rows = np.flatnonzero(checkable & ~past_end & (end > start))  # end <= start: offsets-order, a row check
     ok = np.zeros(data.num_rows, dtype=bool)
@@ -287,8 +288,8 @@ def _check_quote_rows(
     same = np.zeros(len(rows), dtype=bool)
     inside = np.flatnonzero(fits)
     same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted.take(inside)))
-    for k in np.flatnonzero(~same).tolist():
-        row = int(rows[k])
+    differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
+    for row, given in zip(differ.tolist(), quote.take(pa.array(differ)).to_pylist(), strict=True):
         found = search.piece(int(number[row]), int(start[row]), min(int(end[row]), int(start[row]) + 80))
         ctx.add(
             claims,
@@ -296,7 +297,7 @@ def _check_quote_rows(
             "quote",
             "quote-mismatch",
             f"differs from the source text at {start[row]}–{end[row]}, which reads {found!r}",
-            search.where(int(number[row]), data.column("quote")[row].as_py()),
+            search.where(int(number[row]), given),
         )
     ok[rows[same]] = True
     text_start, text_stop = texts.start[numbers], texts.start[numbers + 1]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 4 * 1024**3  # 4 GiB: ~8M claims; beyond that, split the dataset
 MAX_CELL_CHARS = 100_000  # no field allows more than 2,000; this only bounds the parser
+MAX_HEADER_SUGGESTIONS = 100  # unknown columns given a "did you mean"
 MAX_ROWS = 20_000_000  # bounds memory; the largest table is expected to stay far below this
 
 
@@ -231,22 +232,24 @@ def check_header(header: list[str], expected: list[str], file: str, problems: li
                 Problem(file, 1, name, "header-duplicate", f"column {name!r} appears {count} times", "keep one")
             )
             usable = False
-    for name in header:
-        if name not in expected:
-            from belarus_data.models.columns import nearest
+    from belarus_data.models.columns import Nearest
 
-            guess = nearest(name, expected)
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    name,
-                    "header-unknown",
-                    f"unknown column {name!r}",
-                    f"did you mean {guess!r}?" if guess else "remove it",
-                )
+    guesser = Nearest(expected)
+    known = set(expected)
+    unknown = [name for name in counts if name not in known]  # each name once, however often repeated
+    for k, name in enumerate(unknown):
+        guess = guesser(name) if k < MAX_HEADER_SUGGESTIONS else None
+        problems.append(
+            Problem(
+                file,
+                1,
+                name,
+                "header-unknown",
+                f"unknown column {name!r}",
+                f"did you mean {guess!r}?" if guess else "remove it",
             )
-            usable = False
+        )
+        usable = False
     for name in expected:
         if name not in counts:
             problems.append(
@@ -574,8 +577,11 @@ def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFa
     handle = open_regular(path)
     if handle is None:
         return None
-    with handle, pa.PythonFile(handle, mode="r") as source:
-        table = parse_fast(source, columns)
+    with handle:
+        # pyarrow's own reader (no GIL per block) on the very file just checked, where /proc names it.
+        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")
+        with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
+            table = parse_fast(source, columns)
     # A quoted line break would make a row span two lines and shift every line number after it.
     if table is None or table.num_rows != scanned.newlines - 1 or not cells_fit(table) or _has_empty_row(table):
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import Nearest
-from belarus_data.storage.arrays import strings
+from belarus_data.storage.arrays import strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
 
@@ -67,6 +67,7 @@ MAX_SUGGESTIONS = 100  # bad references per column given a "did you mean"
 
 def check_foreign_keys(ctx: Context) -> None:
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     for table in TABLES:
@@ -84,10 +85,9 @@ def check_foreign_keys(ctx: Context) -> None:
             if not missing.any():
                 continue
             bad = np.flatnonzero(missing)
-            values = column.take(bad[:MAX_SUGGESTIONS]).to_pylist()
+            values = take_rows(pa.table({"value": column}), bad).column(0).to_pylist()  # block by block
             guesser = Nearest(known.to_pylist())
-            for k, index in enumerate(bad.tolist()):
-                value = values[k] if k < MAX_SUGGESTIONS else column[index].as_py()
+            for k, (index, value) in enumerate(zip(bad.tolist(), values, strict=True)):
                 # "Did you mean" for the first bad values of a column only: past them it is no longer a typo.
                 guess = guesser(value) if k < MAX_SUGGESTIONS else None
                 ctx.add(

@@ -309,11 +309,23 @@ def input_bytes(root: Path) -> int:
 
 def run_once(root: Path, timeout: float) -> tuple[float, int, int, set[tuple[str, str]]]:
     """One ``belarus-data validate`` process: (seconds, peak RSS in bytes, exit code, (file, code) pairs)."""
-    entry = "from belarus_data.cli import main; main()"
+    # The child writes its own high-water mark (VmHWM) on exit: ru_maxrss of a forked child would
+    # count the parent's memory at the fork (Linux keeps it across exec).
+    entry = (
+        "import atexit, os\n"
+        "def peak():\n"
+        "    with open('/proc/self/status') as f, open(os.environ['BELARUS_DATA_PEAK'], 'w') as out:\n"
+        "        out.write(next((l for l in f if l.startswith('VmHWM:')), ''))\n"
+        "atexit.register(peak)\n"
+        "from belarus_data.cli import main\n"
+        "main()\n"
+    )
     command = [sys.executable, "-c", entry, "validate", "--root", str(root)]  # the text report, as CI runs it
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
         began = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        environment = {**os.environ, "BELARUS_DATA_PEAK": str(peak_file)}
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=environment)
         deadline = began + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -328,7 +340,9 @@ def run_once(root: Path, timeout: float) -> tuple[float, int, int, set[tuple[str
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         codes = {(m[1], m[2]) for m in PROBLEM.finditer(out.read().decode("utf-8", "replace"))}
-    return seconds, usage.ru_maxrss * 1024, process.returncode, codes
+        found = peak_file.read_text().split() if peak_file.exists() else []
+        peak = int(found[1]) * 1024 if len(found) >= 2 else usage.ru_maxrss * 1024
+    return seconds, peak, process.returncode, codes
 
 
 def machine() -> str:

@@ -89,10 +89,13 @@ def bad_references(root: Path, scale: float) -> None:
 
 
 def _grow_text(root: Path, size: int) -> str:
-    """Append filler to the fixture's source text (its claims keep their offsets); returns the new text."""
+    """Append filler to the fixture's source text (its claims keep their offsets); returns the new text.
+
+    ``size`` is in characters; the filler is Cyrillic, two bytes to most characters.
+    """
     text_path = root / "records" / "texts" / "fixture-note.txt"
     text = text_path.read_text(encoding="utf-8")
-    sentence = "Officials in Minsk and Moscow said nothing new about the exercises this week. "
+    sentence = "Официальные лица в Минске и Москве ничего нового об учениях на этой неделе не сказали. "
     text += sentence * max(0, (size - len(text)) // len(sentence))
     data = text.encode("utf-8")
     text_path.write_bytes(data)
@@ -106,8 +109,8 @@ def _grow_text(root: Path, size: int) -> str:
 
 
 def invented_quotes(root: Path, scale: float) -> None:
-    """A 20 MB source text and 100,000 claims quoting it with words it does not contain."""
-    text = _grow_text(root, _size(20 * MiB - 4096, scale, 100_000))
+    """A source text of 9.9 million characters (18 MB; offsets stop at 10 million) and 100,000 invented quotes of it."""
+    text = _grow_text(root, _size(9_900_000, scale, 100_000))
     path = root / "records" / "claims.csv"
     rows = _rows(path)
     header, template = rows[0], rows[1]
@@ -219,7 +222,7 @@ INPUTS: tuple[Input, ...] = (
     ),
     Input(
         "invented-quotes",
-        "100,000 invented quotes against a 20 MB text",
+        "100,000 invented quotes against an 18 MB text",
         invented_quotes,
         frozenset({("records/claims.csv", "quote-mismatch")}),
     ),

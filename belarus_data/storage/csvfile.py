@@ -302,7 +302,7 @@ class QuoteFault:
         )
 
 
-def quote_faults(block: np.ndarray, first_line: int) -> list[QuoteFault]:
+def quote_faults(block: np.ndarray, first_line: int, newlines: np.ndarray | None = None) -> list[QuoteFault]:
     """The first misplaced double quote of each line in ``block`` (uint8; whole lines, the last one's LF optional).
 
     CSV allows a quote only to open a cell (right after a comma or at the start
@@ -313,17 +313,19 @@ def quote_faults(block: np.ndarray, first_line: int) -> list[QuoteFault]:
     adjacent quotes: inside or outside a quoted cell is the parity of the quotes
     before a run on its line, so no byte is visited in Python. A line ending
     inside quotes is left to the parsers (a quoted line break, or unbalanced).
-    ``first_line`` is the physical line of the block's first byte.
+    ``first_line`` is the physical line of the block's first byte; ``newlines``, the positions of
+    its LFs if the caller has them already.
     """
     import numpy as np
 
     at = np.flatnonzero(block == QUOTE)
     if len(at) == 0:
         return []
+    if newlines is None:
+        newlines = np.flatnonzero(block == LF)
     starts = np.flatnonzero(np.diff(at, prepend=-2) != 1)  # runs of adjacent quotes
     run_at = at[starts]
     run_len = np.diff(np.append(starts, len(at)))
-    newlines = np.flatnonzero(block == LF)
     line = np.searchsorted(newlines, run_at)  # line of each run, within the block
     total = np.cumsum(run_len) - run_len  # quotes before each run in the block
     first_of_line = np.flatnonzero(np.diff(line, prepend=-1) != 0)
@@ -543,8 +545,13 @@ def scan_regular(path: Path) -> Scan | None:
             if mapped.find(b"\x00", first, last) >= 0 or mapped.find(b"\r", first, last) >= 0:
                 return None
             block = np.frombuffer(mapped, dtype=np.uint8, count=last - first, offset=first)
-            faults += quote_faults(block, newlines + 1)
-            newlines += int(np.count_nonzero(block == LF))
+            if mapped.find(b'"', first, last) >= 0:
+                ends = np.flatnonzero(block == LF)  # counted and used to place the quotes on their lines
+                faults += quote_faults(block, newlines + 1, ends)
+                newlines += len(ends)
+                del ends
+            else:
+                newlines += int(np.count_nonzero(block == LF))
             del block  # a live numpy view would keep the mapping from closing
             if hasattr(mmap, "MADV_DONTNEED"):
                 page = first - first % mmap.PAGESIZE  # madvise wants a page-aligned start; blocks end at lines

@@ -249,3 +249,11 @@ def test_a_non_utf8_text_does_not_shift_the_texts_of_later_sources(root: Path) -
     problems = validate(root).errors
     assert any(p.code == "text-encoding" for p in problems)
     assert not [p for p in problems if p.file == "records/claims.csv"]  # the fixture's quotes are all in place
+
+
+def test_info_never_blocks_on_a_fifo_descriptor(root: Path) -> None:
+    from belarus_data.export.info import _dataset_version
+
+    (root / "datapackage.json").unlink()
+    os.mkfifo(root / "datapackage.json")
+    assert _dataset_version(root) is None  # returns at once instead of waiting for a writer

@@ -174,11 +174,11 @@ def test_a_fifo_in_place_of_a_file_is_not_read(root: Path) -> None:
     path = root / "records" / "events.csv"
     path.unlink()
     os.mkfifo(path)
-    assert ("file-missing", "records/events.csv", None) in _codes(root)
+    assert ("file-not-regular", "records/events.csv", None) in _codes(root)
     text = root / "records" / "texts" / "fixture-note.txt"
     text.unlink()
     os.mkfifo(text)
-    assert ("text-missing", "records/sources.csv", 2) in _codes(root)
+    assert ("file-not-regular", "records/sources.csv", 2) in _codes(root)
 
 
 def test_ci_gives_pull_requests_no_secrets() -> None:

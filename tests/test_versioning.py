@@ -16,6 +16,7 @@ from belarus_data.cli import main
 from belarus_data.history.git import GitBaseError, check_ref, default_base
 from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Problem, Report
+from belarus_data.storage.generated import write_generated
 
 TODAY = "2026-11-27"
 
@@ -133,6 +134,7 @@ def test_reused_claim_id_for_another_source_is_rejected(repo: Path) -> None:
     twin = list(rows[1])
     twin[0] = "src-fixture-twin"
     write_rows(sources, [*rows, twin])
+    write_generated(repo)  # as `belarus-data fmt` would: the descriptor lists the new source
     line = line_of(repo, "claims", "clm-fx4d5e6f")
     set_cell(repo, "claims", line, "source_id", "src-fixture-twin")
     bump(repo, "claims", "clm-fx4d5e6f")

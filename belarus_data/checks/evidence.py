@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,16 @@ def _checked_path(ctx: Context, index: int, relative: str) -> TextFile | None:
             "store the text as records/texts/<name>.txt",
         )
         return None
+    if resolved.exists() and not resolved.is_file():
+        ctx.add(
+            sources,
+            index,
+            "text_path",
+            "file-not-regular",
+            f"records/{relative} is not a regular file (a device, FIFO, socket or directory); it is never read",
+            "store the text as an ordinary file",
+        )
+        return None
     if not resolved.is_file():
         ctx.add(
             sources,
@@ -161,6 +172,7 @@ def check_source_texts(ctx: Context) -> None:
             upstream=(table("sources"), source_row[file_of_claim < 0]),
         )
     sizes = np.cumsum([f.size for f in files])
+    budget = SearchBudget()
     first = 0
     while first < len(files):
         last = max(first + 1, int(np.searchsorted(sizes, sizes[first] + TEXT_GROUP_BYTES, side="left")))
@@ -171,10 +183,13 @@ def check_source_texts(ctx: Context) -> None:
         if claims is not None and ctx.quotes_verified is not None:
             quoting = np.flatnonzero((file_of_claim >= first) & (file_of_claim < last))
             known = strings(store.ids())
+            search = QuoteSearch(store, budget)
             for batch in range(0, len(quoting), QUOTE_BATCH):
                 members = quoting[batch : batch + QUOTE_BATCH]
                 part = take_rows(claims, members)
-                ctx.quotes_verified[members] = _check_quote_rows(ctx, store, known, part, members, source_row[members])
+                ctx.quotes_verified[members] = _check_quote_rows(
+                    ctx, store, known, part, members, source_row[members], search
+                )
         first = last
 
 
@@ -279,7 +294,13 @@ def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _check_quote_rows(
-    ctx: Context, texts: SourceTexts, known: pa.Array, data: pa.Table, index: np.ndarray, source_row: np.ndarray
+    ctx: Context,
+    texts: SourceTexts,
+    known: pa.Array,
+    data: pa.Table,
+    index: np.ndarray,
+    source_row: np.ndarray,
+    search: QuoteSearch,
 ) -> np.ndarray:
     """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place.
 
@@ -290,7 +311,10 @@ def _check_quote_rows(
     import pyarrow.compute as pc
 
     claims = table("claims")
-    number = np.asarray(pc.fill_null(pc.index_in(data.column("source_id"), value_set=known), -1), dtype=np.int64)
+    # The position in ``known`` is not the text's number when a text before it is not UTF-8 (not known).
+    position = np.asarray(pc.fill_null(pc.index_in(data.column("source_id"), value_set=known), -1), dtype=np.int64)
+    numbers_known = np.fromiter(texts.number.values(), dtype=np.int64, count=len(texts.number))
+    number = np.where(position >= 0, numbers_known[np.maximum(position, 0)] if len(numbers_known) else -1, -1)
     start, end = _offsets(data.column("start")), _offsets(data.column("end"))
     quote = data.column("quote")
     # Unknown source, unreadable text or a bad cell: reported elsewhere (and accounted for as skipped).
@@ -309,15 +333,15 @@ def _check_quote_rows(
     checkable = readable & whole & present
     length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
     past_end = checkable & ((end > length) | (start >= length))
-    for row in np.flatnonzero(past_end).tolist():
-        text = texts.text(data.column("source_id")[row].as_py())
+    beyond = np.flatnonzero(past_end)
+    for row, given in zip(beyond.tolist(), quote.take(pa.array(beyond)).to_pylist(), strict=True):
         ctx.add(
             claims,
             int(index[row]),
             "end",
             "offsets-range",
-            f"offsets {start[row]}–{end[row]} run past the end of the text ({len(text)} code points)",
-            _where(text, data.column("quote")[row].as_py()),
+            f"offsets {start[row]}–{end[row]} run past the end of the text ({int(length[row])} code points)",
+            search.where(int(number[row]), given),
         )
     ordered = end > start  # end <= start: offsets-order, a row check
     ctx.skipped(claims, index[checkable & ~past_end & ~ordered], ("end", "start"), "end is not after start")
@@ -337,17 +361,16 @@ def _check_quote_rows(
     same = np.zeros(len(rows), dtype=bool)
     inside = np.flatnonzero(fits)
     same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted.take(inside)))
-    for k in np.flatnonzero(~same).tolist():
-        row = int(rows[k])
-        text = texts.text(data.column("source_id")[row].as_py())
-        found = text[start[row] : end[row]]
+    differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
+    for row, given in zip(differ.tolist(), quote.take(pa.array(differ)).to_pylist(), strict=True):
+        found = search.piece(int(number[row]), int(start[row]), min(int(end[row]), int(start[row]) + 80))
         ctx.add(
             claims,
             int(index[row]),
             "quote",
             "quote-mismatch",
-            f"differs from the source text at {start[row]}–{end[row]}, which reads {found[:80]!r}",
-            _where(text, data.column("quote")[row].as_py()),
+            f"differs from the source text at {start[row]}–{end[row]}, which reads {found!r}",
+            search.where(int(number[row]), given),
         )
     ok[rows[same]] = True
     text_start, text_stop = texts.start[numbers], texts.start[numbers + 1]
@@ -366,9 +389,9 @@ def _check_quote_rows(
             equal[check] = mask(pc.equal(pieces, pc.cast(given.take(pa.array(check)), pa.large_binary())))
         for k in np.flatnonzero(present & ~equal).tolist():
             row = int(rows[k])
-            text = texts.text(data.column("source_id")[row].as_py())
             s, e = int(start[row]), int(end[row])
-            around = text[max(0, s - 32) : s] if name == "prefix" else text[e : e + 32]
+            n = int(number[row])
+            around = search.piece(n, max(0, s - 32), s) if name == "prefix" else search.piece(n, e, e + 32)
             ctx.add(
                 claims,
                 int(index[row]),
@@ -380,10 +403,56 @@ def _check_quote_rows(
     return ok
 
 
-def _where(text: str, quote: str) -> str:
-    first = text.find(quote)
-    if first < 0:
-        return "the quote does not occur in the text: copy it exactly (curly quotes, spaces) from the source"
-    if text.find(quote, first + 1) >= 0:
-        return f"the quote occurs more than once (first at {first}); set start/end to the intended one"
-    return f"the quote occurs at start={first}, end={first + len(quote)}"
+MAX_QUOTE_SEARCHES = 200  # quotes searched for in their whole text, per validation
+MAX_SEARCHES_PER_TEXT = 20  # ... and per text
+MAX_SEARCHED_QUOTE = 2_000  # characters: no quote column holds more; a longer one is not searched for
+
+
+@dataclass
+class SearchBudget:
+    """How many more quotes may be searched for in their texts during one validation."""
+
+    left: int = MAX_QUOTE_SEARCHES
+
+
+class QuoteSearch:
+    """Hints for quotes that are not in place, at a cost bounded per problem.
+
+    Finding where a wrong quote really occurs costs a pass over its text, and
+    wording a problem needs a few characters of the text: a text is decoded
+    once (not once per problem), and only the first quotes in each text, and
+    in all, are searched for; past that the hint says what to do without a
+    position. So 100,000 invented quotes against one large text cost one
+    decoding and a few searches, not 100,000 passes over the text.
+    """
+
+    def __init__(self, texts: SourceTexts, budget: SearchBudget) -> None:
+        self._texts, self._budget = texts, budget
+        self._number: int | None = None
+        self._text = ""
+        self._searched: dict[int, int] = {}
+
+    def _decoded(self, number: int) -> str:
+        if number != self._number:  # claims are checked in table order: mostly a run of one text
+            first, last = int(self._texts.start[number]), int(self._texts.start[number + 1])
+            self._text, self._number = self._texts.data[first:last].tobytes().decode("utf-8"), number
+        return self._text
+
+    def piece(self, number: int, first: int, last: int) -> str:
+        """Code points ``first`` to ``last`` of text ``number``."""
+        return self._decoded(number)[first:last]
+
+    def where(self, number: int, quote: str) -> str:
+        """Where ``quote`` occurs in text ``number``, as a hint (if the search is still within its bounds)."""
+        searched = self._searched.get(number, 0)
+        if self._budget.left <= 0 or searched >= MAX_SEARCHES_PER_TEXT or len(quote) > MAX_SEARCHED_QUOTE:
+            return "copy the quote exactly (curly quotes, spaces) from the source text and set start/end to where it is"
+        self._budget.left -= 1
+        self._searched[number] = searched + 1
+        text = self._decoded(number)
+        first = text.find(quote)
+        if first < 0:
+            return "the quote does not occur in the text: copy it exactly (curly quotes, spaces) from the source"
+        if text.find(quote, first + 1) >= 0:
+            return f"the quote occurs more than once (first at {first}); set start/end to the intended one"
+        return f"the quote occurs at start={first}, end={first + len(quote)}"

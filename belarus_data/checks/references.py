@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from belarus_data.checks.context import Context
-from belarus_data.models.columns import nearest
-from belarus_data.storage.arrays import strings
+from belarus_data.models.columns import Nearest
+from belarus_data.storage.arrays import strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
 
@@ -62,8 +62,12 @@ def check_unique_keys(ctx: Context) -> None:
                 first_line[key] = parsed.line(index)
 
 
+MAX_SUGGESTIONS = 100  # bad references per column given a "did you mean"
+
+
 def check_foreign_keys(ctx: Context) -> None:
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     for table in TABLES:
@@ -80,11 +84,12 @@ def check_foreign_keys(ctx: Context) -> None:
             )
             if not missing.any():
                 continue
-            choices = known.to_pylist()
-            values = column.to_pylist()
-            for index in np.flatnonzero(missing).tolist():
-                value = values[index]
-                guess = nearest(value, choices)
+            bad = np.flatnonzero(missing)
+            values = take_rows(pa.table({"value": column}), bad).column(0).to_pylist()  # block by block
+            guesser = Nearest(known.to_pylist())
+            for k, (index, value) in enumerate(zip(bad.tolist(), values, strict=True)):
+                # "Did you mean" for the first bad values of a column only: past them it is no longer a typo.
+                guess = guesser(value) if k < MAX_SUGGESTIONS else None
                 ctx.add(
                     table,
                     index,

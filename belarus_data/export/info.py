@@ -14,7 +14,7 @@ from typing import Any
 from belarus_data._version import __version__
 from belarus_data.export.common import Step, no_step
 from belarus_data.problems import Problem
-from belarus_data.storage.paths import MAX_DESCRIPTOR_BYTES, inside, resolve_root
+from belarus_data.storage.paths import MAX_DESCRIPTOR_BYTES, inside, read_file, resolve_root
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
 from belarus_data.summary import summarise
@@ -27,9 +27,10 @@ def _dataset_version(root: os.PathLike[str]) -> str | None:
 
     try:
         path = inside(Path(root), "datapackage.json")
-        if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        data = read_file(path, MAX_DESCRIPTOR_BYTES)  # a regular file only: a FIFO would block `info`
+        if data is None or len(data) > MAX_DESCRIPTOR_BYTES:
             return None
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor = json.loads(data.decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # a hostile descriptor is for `validate` to report
         return None
     version = descriptor.get("version") if isinstance(descriptor, dict) else None

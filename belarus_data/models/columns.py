@@ -11,12 +11,14 @@ consumers, so they cannot disagree:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import importlib.util
 import re
 import typing
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -86,13 +88,65 @@ def fail(code: str, message: str, hint: str, field: str | None = None) -> Pydant
     return PydanticCustomError(code, message, {"hint": hint, "field": field})
 
 
-def nearest(value: str, choices: list[str]) -> str | None:
-    found = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+MAX_SUGGESTED_CHARS = 200  # a longer value is no typo of a code, column name or ID: nothing is suggested
+NEAREST_WINDOW = 24  # neighbours compared on each side, in each of the three orders
+
+
+def _closest(value: str, candidates: list[str]) -> str | None:
+    found = difflib.get_close_matches(value, candidates, n=1, cutoff=0.5)
     if not found:
-        found = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=1, cutoff=0.5)
+        found = difflib.get_close_matches(value.lower(), [c.lower() for c in candidates], n=1, cutoff=0.5)
         if found:
-            return next(c for c in choices if c.lower() == found[0])
+            return next(c for c in candidates if c.lower() == found[0])
     return found[0] if found else None
+
+
+def _same(value: str) -> str:
+    return value
+
+
+def _reversed(value: str) -> str:
+    return value[::-1]
+
+
+class Nearest:
+    """The choice closest to a value ("did you mean"), with a bounded number of comparisons per value.
+
+    Comparing a value with every choice costs O(choices) per bad value, so
+    100,000 bad references to 100,000 IDs would take hours. A typo leaves
+    either the start or the end of the word intact, so the candidates are the
+    neighbours of the value in the choices sorted as they are, lower-cased and
+    reversed: at most ``6 * NEAREST_WINDOW`` of them, found by bisection.
+
+    >>> Nearest([f"act-{n:05d}" for n in range(100_000)])("act-12345x")
+    'act-12345'
+    """
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        unique = sorted(set(choices))
+        self._small = unique if len(unique) <= 6 * NEAREST_WINDOW else None
+        self._orders = [(unique, unique, _same)] + [self._order(unique, key) for key in (str.lower, _reversed)]
+
+    @staticmethod
+    def _order(unique: list[str], key: Callable[[str], str]) -> tuple[list[str], list[str], Callable[[str], str]]:
+        pairs = sorted((key(c), c) for c in unique)
+        return [k for k, _ in pairs], [c for _, c in pairs], key
+
+    def __call__(self, value: str) -> str | None:
+        if len(value) > MAX_SUGGESTED_CHARS:
+            return None
+        if self._small is not None:
+            return _closest(value, self._small)
+        candidates: dict[str, None] = {}
+        for keys, originals, key in self._orders:
+            at = bisect.bisect_left(keys, key(value))
+            candidates.update(dict.fromkeys(originals[max(0, at - NEAREST_WINDOW) : at + NEAREST_WINDOW]))
+        return _closest(value, list(candidates))
+
+
+def nearest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``value``, if any is close (see :class:`Nearest`; build one for many values)."""
+    return Nearest(choices)(value)
 
 
 def describe_char(ch: str) -> str:

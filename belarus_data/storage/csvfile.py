@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from belarus_data.problems import Problem
 from belarus_data.storage.arrays import take_rows
+from belarus_data.storage.paths import open_regular, read_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 4 * 1024**3  # 4 GiB: ~8M claims; beyond that, split the dataset
 MAX_CELL_CHARS = 100_000  # no field allows more than 2,000; this only bounds the parser
+MAX_HEADER_SUGGESTIONS = 100  # unknown columns given a "did you mean"
 MAX_ROWS = 20_000_000  # bounds memory; the largest table is expected to stay far below this
 
 
@@ -64,7 +67,23 @@ def line_of_offset(data: bytes, offset: int) -> int:
 
 def read_bytes(path: Path, file: str, problems: list[Problem]) -> bytes | None:
     """The file's bytes, or None (with a problem recorded) if it must not be parsed."""
-    return path.read_bytes() if may_read(path, file, problems) else None
+    if not may_read(path, file, problems):
+        return None
+    data = read_file(path, MAX_FILE_BYTES)
+    if data is None:  # replaced by something else since it was looked at
+        problems.append(_not_regular(file))
+    return data
+
+
+def _not_regular(file: str) -> Problem:
+    return Problem(
+        file,
+        None,
+        None,
+        "file-not-regular",
+        "is not a regular file (a device, FIFO, socket or directory), or changed while being read",
+        "commit an ordinary file",
+    )
 
 
 def may_read(path: Path, file: str, problems: list[Problem]) -> bool:
@@ -83,10 +102,16 @@ def may_read(path: Path, file: str, problems: list[Problem]) -> bool:
             )
         )
         return False
-    if not path.is_file():
+    try:
+        info = path.stat()
+    except OSError:
         problems.append(missing(file))
         return False
-    size = path.stat().st_size
+    if not stat.S_ISREG(info.st_mode):
+        # Never opened: a FIFO would block the validator, a device would feed it bytes forever.
+        problems.append(_not_regular(file))
+        return False
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         problems.append(
             Problem(
@@ -207,22 +232,24 @@ def check_header(header: list[str], expected: list[str], file: str, problems: li
                 Problem(file, 1, name, "header-duplicate", f"column {name!r} appears {count} times", "keep one")
             )
             usable = False
-    for name in header:
-        if name not in expected:
-            from belarus_data.models.columns import nearest
+    from belarus_data.models.columns import Nearest
 
-            guess = nearest(name, expected)
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    name,
-                    "header-unknown",
-                    f"unknown column {name!r}",
-                    f"did you mean {guess!r}?" if guess else "remove it",
-                )
+    guesser = Nearest(expected)
+    known = set(expected)
+    unknown = [name for name in counts if name not in known]  # each name once, however often repeated
+    for k, name in enumerate(unknown):
+        guess = guesser(name) if k < MAX_HEADER_SUGGESTIONS else None
+        problems.append(
+            Problem(
+                file,
+                1,
+                name,
+                "header-unknown",
+                f"unknown column {name!r}",
+                f"did you mean {guess!r}?" if guess else "remove it",
             )
-            usable = False
+        )
+        usable = False
     for name in expected:
         if name not in counts:
             problems.append(
@@ -241,6 +268,89 @@ def check_header(header: list[str], expected: list[str], file: str, problems: li
             )
         )
     return usable
+
+
+QUOTE, COMMA, LF = 0x22, 0x2C, 0x0A
+
+
+@dataclass(frozen=True)
+class QuoteFault:
+    """A double quote where CSV allows none: inside an unquoted cell, or followed by text after a closing quote."""
+
+    line: int  # physical line
+    column: int  # 0-based cell index on the line
+    after_close: bool  # True: text after the closing quote of a quoted cell; False: a quote inside an unquoted cell
+
+    def problem(self, file: str, header: list[str]) -> Problem:
+        field = header[self.column] if self.column < len(header) else None
+        if self.after_close:
+            return Problem(
+                file,
+                self.line,
+                field,
+                "csv-syntax",
+                "has text after the closing double quote of a quoted cell",
+                'a quoted cell ends at its closing quote, right before the comma: write it as "…" and double each " inside it',
+            )
+        return Problem(
+            file,
+            self.line,
+            field,
+            "csv-syntax",
+            "has a double quote inside a cell that does not start with one",
+            'quote the whole cell as "…" and double each " inside it (`belarus-data fmt` does so)',
+        )
+
+
+def quote_faults(block: np.ndarray, first_line: int, newlines: np.ndarray | None = None) -> list[QuoteFault]:
+    """The first misplaced double quote of each line in ``block`` (uint8; whole lines, the last one's LF optional).
+
+    CSV allows a quote only to open a cell (right after a comma or at the start
+    of a line), doubled inside a quoted cell, or to close one (right before a
+    comma or the end of the line). pyarrow and the csv module both accept a
+    stray quote in an unquoted cell, and pyarrow silently drops the quotes of
+    ``"abc"def``; a record file allows neither. Vectorised over the runs of
+    adjacent quotes: inside or outside a quoted cell is the parity of the quotes
+    before a run on its line, so no byte is visited in Python. A line ending
+    inside quotes is left to the parsers (a quoted line break, or unbalanced).
+    ``first_line`` is the physical line of the block's first byte; ``newlines``, the positions of
+    its LFs if the caller has them already.
+    """
+    import numpy as np
+
+    at = np.flatnonzero(block == QUOTE)
+    if len(at) == 0:
+        return []
+    if newlines is None:
+        newlines = np.flatnonzero(block == LF)
+    starts = np.flatnonzero(np.diff(at, prepend=-2) != 1)  # runs of adjacent quotes
+    run_at = at[starts]
+    run_len = np.diff(np.append(starts, len(at)))
+    line = np.searchsorted(newlines, run_at)  # line of each run, within the block
+    total = np.cumsum(run_len) - run_len  # quotes before each run in the block
+    first_of_line = np.flatnonzero(np.diff(line, prepend=-1) != 0)
+    before = total - np.repeat(total[first_of_line], np.diff(np.append(first_of_line, len(line))))
+    outside_before = before % 2 == 0
+    outside_after = (before + run_len) % 2 == 0
+    previous = block[np.maximum(run_at - 1, 0)]
+    previous[run_at == 0] = LF
+    following = block[np.minimum(run_at + run_len, len(block) - 1)]
+    following[run_at + run_len >= len(block)] = LF  # the end of the block ends its last line
+    stray = outside_before & (previous != COMMA) & (previous != LF)
+    after_close = outside_after & (following != COMMA) & (following != LF)
+    bad = np.flatnonzero(stray | after_close)
+    if len(bad) == 0:
+        return []
+    bad = bad[np.flatnonzero(np.diff(line[bad], prepend=-1) != 0)]  # the first on each line
+    faults = []
+    for k in bad.tolist():
+        number = int(line[k])
+        begin = int(newlines[number - 1]) + 1 if number > 0 else 0
+        piece = block[begin : int(run_at[k])]
+        outside = (np.cumsum(piece == QUOTE) & 1) == 0
+        column = int(np.count_nonzero((piece == COMMA) & outside))
+        faults.append(QuoteFault(first_line + number, column, bool(after_close[k] and not stray[k])))
+    return faults
 
 
 def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str]) -> pa.Table | None:
@@ -267,8 +377,15 @@ def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str]) -> pa.Tabl
         return None
 
 
-def parse_slow(text: str, header_len: int, file: str, problems: list[Problem]) -> tuple[list[list[str]], list[int]]:
-    """Pure-Python parse that locates each structural problem; returns the good rows and their lines."""
+def parse_slow(
+    text: str, header: list[str], file: str, problems: list[Problem], faults: dict[int, QuoteFault] | None = None
+) -> tuple[list[list[str]], list[int]]:
+    """Pure-Python parse that locates each structural problem; returns the good rows and their lines.
+
+    ``faults``: the misplaced quotes found by :func:`quote_faults`, by line; such a line is reported and skipped.
+    """
+    header_len = len(header)
+    faults = faults or {}
     rows: list[list[str]] = []
     lines: list[int] = []
     physical = text.split("\n")
@@ -300,6 +417,10 @@ def parse_slow(text: str, header_len: int, file: str, problems: list[Problem]) -
                     continue
                 parsed = None
                 break
+        if consumed == 1 and line_no in faults:
+            problems.append(faults[line_no].problem(file, header))
+            i += 1
+            continue
         if parsed is None:
             problems.append(
                 Problem(
@@ -381,18 +502,31 @@ def cells_fit(table: pa.Table) -> bool:
 SCAN_BLOCK = 16 << 20  # bytes of the mapped file examined, then released, at a time
 
 
-def scan_regular(path: Path) -> tuple[bytes, int] | None:
-    """(header line, number of LFs) if the file's bytes are regular, else None.
+@dataclass(frozen=True)
+class Scan:
+    """What one pass over a regular file found: its header line, its LFs and its misplaced quotes."""
+
+    header: bytes
+    newlines: int
+    faults: list[QuoteFault]
+
+
+def scan_regular(path: Path) -> Scan | None:
+    """The header line, number of LFs and misplaced quotes if the file's bytes are regular, else None.
 
     Regular: no BOM, NUL or CR, LF at the end. The file is memory-mapped and
-    examined a block at a time (``find`` and a numpy count); each block's pages
-    are released once examined, so the scan never holds the file in memory.
+    examined a block of whole lines at a time (``find``, a numpy count and
+    :func:`quote_faults`); each block's pages are released once examined, so
+    the scan never holds the file in memory.
     """
     import mmap
 
     import numpy as np
 
-    with path.open("rb") as handle:
+    handle = open_regular(path)
+    if handle is None:
+        return None
+    with handle:
         if os.fstat(handle.fileno()).st_size == 0:
             return None
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -402,45 +536,76 @@ def scan_regular(path: Path) -> tuple[bytes, int] | None:
         if mapped[-1:] != b"\n":
             return None
         newlines = 0
-        for first in range(0, len(mapped), SCAN_BLOCK):
-            last = min(first + SCAN_BLOCK, len(mapped))
+        faults: list[QuoteFault] = []
+        first = 0
+        while first < len(mapped):
+            # A block ends at a line end, so that each line's quotes are examined together.
+            cut = mapped.rfind(b"\n", first, first + SCAN_BLOCK)
+            last = (cut if cut >= 0 else mapped.find(b"\n", first + SCAN_BLOCK)) + 1
             if mapped.find(b"\x00", first, last) >= 0 or mapped.find(b"\r", first, last) >= 0:
                 return None
             block = np.frombuffer(mapped, dtype=np.uint8, count=last - first, offset=first)
-            newlines += int(np.count_nonzero(block == 10))
+            if mapped.find(b'"', first, last) >= 0:
+                ends = np.flatnonzero(block == LF)  # counted and used to place the quotes on their lines
+                faults += quote_faults(block, newlines + 1, ends)
+                newlines += len(ends)
+                del ends
+            else:
+                newlines += int(np.count_nonzero(block == LF))
             del block  # a live numpy view would keep the mapping from closing
             if hasattr(mmap, "MADV_DONTNEED"):
-                mapped.madvise(mmap.MADV_DONTNEED, first, last - first)
-        return mapped[: mapped.find(b"\n")], newlines
+                page = first - first % mmap.PAGESIZE  # madvise wants a page-aligned start; blocks end at lines
+                mapped.madvise(mmap.MADV_DONTNEED, page, last - page)
+            first = last
+        return Scan(mapped[: mapped.find(b"\n")], newlines, faults)
 
 
-def read_regular(path: Path, columns: list[str]) -> pa.Table | None:
-    """The table, if the file is entirely regular; None sends it down the path that words each problem.
+def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFault]] | None:
+    """The table and its misplaced quotes, if the file is otherwise regular; None sends it down the path that words each problem.
 
     Regular: regular bytes (:func:`scan_regular`), exactly the expected header,
     and a pyarrow parse (which validates UTF-8) with one row per physical line,
     no blank line and no cell over the limit. pyarrow reads the file itself, a
     block at a time: neither a copy of its bytes nor a decoded Python string of
-    it is ever made.
+    it is ever made. The rows of the lines with a misplaced quote are still in
+    the table: the caller reports and drops them.
     """
     import pyarrow as pa
 
     scanned = scan_regular(path)
     if scanned is None:
         return None
-    first, newlines = scanned
     try:
-        header = next(csv.reader([first.decode("utf-8")], strict=True))
+        header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
-    if header != columns:
+    if header != columns or any(fault.line == 1 for fault in scanned.faults):
         return None
-    with pa.OSFile(str(path)) as source:
-        table = parse_fast(source, columns)
+    handle = open_regular(path)
+    if handle is None:
+        return None
+    with handle:
+        # pyarrow's own reader (no GIL per block) on the very file just checked, where /proc names it.
+        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")
+        with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
+            table = parse_fast(source, columns)
     # A quoted line break would make a row span two lines and shift every line number after it.
-    if table is None or table.num_rows != newlines - 1 or not cells_fit(table) or _has_empty_row(table):
+    if table is None or table.num_rows != scanned.newlines - 1 or not cells_fit(table) or _has_empty_row(table):
         return None
-    return table
+    return table, scanned.faults
+
+
+def drop_faults(
+    table: pa.Table, lines: np.ndarray, faults: list[QuoteFault], file: str, header: list[str], problems: list[Problem]
+) -> tuple[pa.Table, np.ndarray]:
+    """Report each misplaced quote and drop its row: what the cells hold is a guess (checks never see it)."""
+    import numpy as np
+
+    if not faults:
+        return table, lines
+    problems.extend(fault.problem(file, header) for fault in faults)
+    keep = ~np.isin(lines, np.array([fault.line for fault in faults], dtype=np.int64))
+    return take_rows(table, np.flatnonzero(keep)), lines[keep]
 
 
 def _has_empty_row(table: pa.Table) -> bool:
@@ -464,16 +629,24 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
         return None
     regular = read_regular(path, columns)
     if regular is not None:
-        if regular.num_rows > MAX_ROWS:
-            problems.append(_too_many_rows(file, regular.num_rows))
+        table, faults = regular
+        if table.num_rows > MAX_ROWS:
+            problems.append(_too_many_rows(file, table.num_rows))
             return None
-        return ParsedTable(file, regular, np.arange(2, regular.num_rows + 2, dtype=np.int64))
+        lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+        table, lines = drop_faults(table, lines, faults, file, columns, problems)
+        return ParsedTable(file, table, lines)
     # Anything irregular: decode and word every problem (below).
-    data = path.read_bytes()
+    data = read_file(path, MAX_FILE_BYTES)
+    if data is None:
+        problems.append(_not_regular(file))
+        return None
     text = decode(data, file, problems)
+    del data
     if text is None:
         return None
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]  # not split(): that would copy the whole rest of the file
     try:
         header = next(csv.reader([first_line], strict=True)) if first_line else []
     except csv.Error:
@@ -492,7 +665,10 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
             )
         )
         text += "\n"
-    table = parse_fast(text, header)
+    encoded = text.encode("utf-8")
+    faults = [f for f in quote_faults(np.frombuffer(encoded, dtype=np.uint8), 1) if f.line > 1]
+    table = parse_fast(encoded, header)
+    del encoded
     # pyarrow may accept a quoted newline or read a blank line as an empty row; either would shift the
     # line numbers (row i is line i + 2 only if every record is one non-empty physical line).
     one_line_each = table is not None and table.num_rows == text.count("\n") - 1 and "\n\n" not in text
@@ -501,14 +677,16 @@ def read_table(path: Path, file: str, columns: list[str], problems: list[Problem
         if table.num_rows > MAX_ROWS:
             problems.append(_too_many_rows(file, table.num_rows))
             return None
-        return ParsedTable(file, table, np.arange(2, table.num_rows + 2, dtype=np.int64))
-    rows, lines = parse_slow(text, len(header), file, problems)
+        lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+        table, lines = drop_faults(table, lines, faults, file, header, problems)
+        return ParsedTable(file, table.select(columns), lines)
+    rows, row_lines = parse_slow(text, header, file, problems, {f.line: f for f in faults})
     if len(rows) > MAX_ROWS:
         problems.append(_too_many_rows(file, len(rows)))
         return None
     arrays = {name: pa.array([(row[k] or None) for row in rows], pa.string()) for k, name in enumerate(header)}
     table = pa.table(arrays).select(columns)
-    return ParsedTable(file, table, np.array(lines, dtype=np.int64))
+    return ParsedTable(file, table, np.array(row_lines, dtype=np.int64))
 
 
 # Tolerant reading: the values of a file that passed validation when it landed.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from belarus_data.problems import Problem
 from belarus_data.storage.atomic import write_bytes
-from belarus_data.storage.csvfile import decode, read_bytes
+from belarus_data.storage.csvfile import decode, quote_faults, read_bytes
 from belarus_data.storage.tables import TABLES, Table
 
 
@@ -51,10 +51,29 @@ def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> 
     if text is None:
         problems.extend(p for p in found if p.code not in ("encoding-bom", "line-ending"))
         return None
+    # Text after a closing quote has no one reading: which characters the cell holds is a guess, so
+    # the file is left alone (a stray quote in an unquoted cell is a literal quote: it gets quoted).
+    import numpy as np
+
+    header_line = next(csv.reader([text.split("\n", 1)[0]]), [])
+    after_close = [f for f in quote_faults(np.frombuffer(text.encode("utf-8"), dtype=np.uint8), 1) if f.after_close]
+    if after_close:
+        problems.extend(fault.problem(file, header_line) for fault in after_close)
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        rows = [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
+        rows = [row for row in reader if row]
     except csv.Error as err:
-        problems.append(Problem(file, None, None, "csv-syntax", f"cannot be parsed as CSV: {err}", "fix the quoting"))
+        problems.append(
+            Problem(
+                file,
+                reader.line_num or None,
+                None,
+                "csv-syntax",
+                f"cannot be parsed as CSV: {err}",
+                'quote a cell as "…" and double any " inside it',
+            )
+        )
         return None
     if not rows:
         problems.append(Problem(file, 1, None, "file-empty", "has no header row", "add the header row"))

@@ -19,7 +19,7 @@ from belarus_data._version import __version__
 from belarus_data.models.columns import Column, json_schema_for
 from belarus_data.storage.atomic import write_text
 from belarus_data.storage.csvfile import read_bytes
-from belarus_data.storage.paths import inside
+from belarus_data.storage.paths import inside, read_file
 from belarus_data.storage.tables import TABLES, Table
 
 DATA_LICENSE = {
@@ -36,7 +36,8 @@ DESCRIPTION = (
 )
 
 
-def _dump(value: Any) -> str:
+def dump(value: Any) -> str:
+    """A generated JSON file's text."""
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -175,18 +176,18 @@ def data_dictionary() -> str:
 
 def generated_files(root: Path) -> dict[str, str]:
     """Every generated file: path relative to the root -> content."""
-    files = {f"schema/{t.name}.schema.json": _dump(table_schema(t)) for t in TABLES}
-    files |= {f"schema/jsonschema/{t.name}.json": _dump(json_schema(t)) for t in TABLES}
-    files["datapackage.json"] = _dump(datapackage(root))
+    files = {f"schema/{t.name}.schema.json": dump(table_schema(t)) for t in TABLES}
+    files |= {f"schema/jsonschema/{t.name}.json": dump(json_schema(t)) for t in TABLES}
+    files["datapackage.json"] = dump(datapackage(root))
     files["docs/data-dictionary.md"] = data_dictionary()
     return files
 
 
 def _is_current(path: Path, content: str) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") == content
-    except (OSError, UnicodeDecodeError):
-        return False
+    expected = content.encode("utf-8")
+    # Bounded, and never a link, device or FIFO: a pull request can put anything at these paths.
+    found = read_file(path, len(expected)) if not path.is_symlink() else None
+    return found == expected
 
 
 def stale_files(root: Path) -> list[str]:

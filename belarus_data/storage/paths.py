@@ -9,14 +9,56 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from belarus_data.storage.jsonpos import scan
 
 PACKAGE_NAME = "belarus-data"
 MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024  # datapackage.json is never read past this, by any command
 MAX_DESCRIPTOR_DEPTH = 32
+
+
+def open_regular(path: Path) -> BinaryIO | None:
+    """``path`` opened for reading if it is a regular file reached without a final link; else None.
+
+    Whatever was checked before (a pull request can swap a file for a link to
+    ``/dev/zero`` or for a FIFO at any moment), this is what decides: the open
+    neither follows a link nor waits on a FIFO, and ``fstat`` of the open file
+    must say it is a regular file, so a device, FIFO, socket or directory is
+    never read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        os.set_blocking(fd, True)
+    except OSError:
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "rb")
+
+
+def read_file(path: Path, limit: int) -> bytes | None:
+    """At most ``limit + 1`` bytes of the regular file ``path`` (see :func:`open_regular`); None if it is not one.
+
+    One byte more than the limit is read so that the caller can tell an oversized file from one at the limit.
+    """
+    handle = open_regular(path)
+    if handle is None:
+        return None
+    with handle:
+        try:
+            return handle.read(limit + 1)
+        except OSError:
+            return None
 
 
 class UnsafePath(ValueError):
@@ -35,11 +77,9 @@ def is_dataset_root(path: Path) -> bool:
     marker = path / "datapackage.json"
     if not (marker.is_file() and (path / "records").is_dir()):
         return False
-    try:
-        with marker.open("rb") as f:
-            head = f.read(MAX_DESCRIPTOR_BYTES + 1)
-    except OSError:
-        return False
+    head = read_file(marker, MAX_DESCRIPTOR_BYTES)  # bounded, a regular file only (never a device or FIFO)
+    if head is None:
+        return (path / "schema").is_dir()  # ours, but the descriptor is not a file: validate says so
     if f'"name": "{PACKAGE_NAME}"'.encode() in head[:4096]:
         return True
     broken_but_ours = (path / "schema").is_dir()

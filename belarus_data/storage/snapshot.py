@@ -21,7 +21,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from belarus_data.storage.csvfile import ParsedTable, missing, read_arrow, read_table
+from belarus_data.storage.csvfile import MAX_FILE_BYTES, ParsedTable, missing, read_arrow, read_table
+from belarus_data.storage.paths import read_file
 from belarus_data.storage.tables import TABLES, table
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ class WorkingTree:
         found: dict[str, bytes | None] = {}
         for relative in relatives:
             path = self._root / relative
-            found[relative] = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            # Regular files only (never a link, device or FIFO), and no more than a record file may hold.
+            found[relative] = None if path.is_symlink() else read_file(path, MAX_FILE_BYTES)
         return found
 
     def file(self, relative: str) -> Path | None:

@@ -153,7 +153,15 @@ def test_reading_is_refused_at_the_os_boundary(tmp_path: Path, monkeypatch: pyte
             raise PermissionError(errno.EACCES, "Permission denied", denied)
         return real_open(file, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def refusing_os_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == denied:
+            raise PermissionError(errno.EACCES, "Permission denied", denied)
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(io, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_os_open)  # the regular-file reader opens with os.open
     for args in (["validate", "--no-base"], ["fmt", "--check"]):
         result = CliRunner().invoke(main, [*args, "--root", str(root)])
         assert result.exit_code == 1, result.output

@@ -63,6 +63,8 @@ def _plain_file(texts: Path, relative: str) -> TextFile | None:
 def _checked_file(ctx: Context, index: int, relative: str) -> TextFile | None:
     try:
         return _checked_path(ctx, index, relative)
+    except PermissionError:  # the machine's fault, not the record's: the command reports it as such
+        raise
     except OSError as err:  # e.g. a name too long for the file system: the path cannot name a text
         ctx.add(
             table("sources"),

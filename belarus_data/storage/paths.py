@@ -7,6 +7,7 @@ The dataset root is a directory holding ``datapackage.json``, ``records/`` and
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -21,6 +22,10 @@ MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024  # datapackage.json is never read past th
 MAX_DESCRIPTOR_DEPTH = 32
 
 
+# What os.open says of a path that is missing, a link (O_NOFOLLOW), a directory or a device without a reader.
+NOT_A_REGULAR_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EISDIR, errno.ENXIO, errno.ENODEV})
+
+
 def open_regular(path: Path) -> BinaryIO | None:
     """``path`` opened for reading if it is a regular file reached without a final link; else None.
 
@@ -28,13 +33,17 @@ def open_regular(path: Path) -> BinaryIO | None:
     ``/dev/zero`` or for a FIFO at any moment), this is what decides: the open
     neither follows a link nor waits on a FIFO, and ``fstat`` of the open file
     must say it is a regular file, so a device, FIFO, socket or directory is
-    never read.
+    never read. A file that exists but cannot be read (permission denied, an I/O
+    error) is not "not a regular file": that error propagates, for the command to
+    report as a fault of the machine (``commands/faults.py``).
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
-    except OSError:
-        return None
+    except OSError as err:
+        if err.errno in NOT_A_REGULAR_FILE:
+            return None
+        raise
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)

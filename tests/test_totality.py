@@ -92,6 +92,30 @@ def test_a_check_that_skips_without_a_reported_cause_cannot_pass(root: Path, mon
     assert not report.ok
 
 
+
+@pytest.mark.parametrize(
+    ("name", "key", "column", "value"),
+    [
+        ("sources", "src-fixture-note", "published", "2016-13"),
+        ("sources", "src-fixture-note", "retrieved", "2016-02-30"),
+        ("events", "evt-fx2q7k9m", "date_edtf", "mid-June"),
+        ("claims", "clm-fx1a2b3c", "created", "yesterday"),
+    ],
+)
+def test_a_date_rule_that_cannot_read_a_date_says_so(
+    root: Path, monkeypatch: pytest.MonkeyPatch, name: str, key: str, column: str, value: str
+) -> None:
+    """Without the cell checks, a date the date rules cannot read is still reported at its row (check-skipped)."""
+    line = line_of(root, name, key)
+    set_cell(root, name, line, column, value)
+    text, paraphrase, tables = validation.LANES
+    monkeypatch.setattr(validation, "LANES", (text, paraphrase, tuple(c for c in tables if c is not cells.check_cells)))
+    report = validate(root)
+    assert (f"records/{name}.csv", line, column, "check-skipped") in {
+        (p.file, p.line, p.field, p.code) for p in report.problems
+    }
+
+
 CORPUS = iter_cases()
 
 

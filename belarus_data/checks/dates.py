@@ -41,16 +41,26 @@ ZONE_SLACK = 1  # days: a local calendar date is at most one day ahead of the UT
 
 
 def _day_numbers(
-    column: pa.ChunkedArray, bound: str, bounds_of: Callable[[str], edtf.DateBounds | None] = edtf.parse
+    column: pa.ChunkedArray,
+    bound: str,
+    bounds_of: Callable[[str], edtf.DateBounds | None] = edtf.parse,
+    skip: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray:
-    """Per row: the earliest/latest day (proleptic ordinal) its EDTF value allows; NO_DAY if none."""
+    """Per row: the earliest/latest day (proleptic ordinal) its EDTF value allows; NO_DAY if none.
+
+    A value that cannot be read compares as NO_DAY too, so the rule cannot judge its row:
+    ``skip`` is given those rows, to record them (``Context.skipped``) as owed a problem of their own.
+    """
     import numpy as np
     import pyarrow.compute as pc
 
     distinct = pc.unique(column.drop_null())
     days = []
-    for value in distinct.to_pylist():
+    unreadable = []
+    for k, value in enumerate(distinct.to_pylist()):
         bounds = bounds_of(value)
+        if bounds is None:
+            unreadable.append(k)
         day = getattr(bounds, bound, None) if bounds is not None else None
         days.append(day.toordinal() if day is not None else NO_DAY)
     if not days:
@@ -58,8 +68,19 @@ def _day_numbers(
     position = pc.index_in(column, value_set=distinct)
     lookup = np.array(days, dtype=np.int64)
     index = np.asarray(pc.fill_null(position, -1), dtype=np.int64)
+    if skip is not None and unreadable:
+        skip(np.flatnonzero(np.isin(index, unreadable)))
     result: np.ndarray = np.where(index >= 0, lookup[np.maximum(index, 0)], NO_DAY)
     return result
+
+
+def _skipper(ctx: Context, name: str, column: str) -> Callable[[np.ndarray], None]:
+    """Records rows of ``name`` whose ``column`` a date rule could not read (see :func:`_day_numbers`)."""
+
+    def skip(rows: np.ndarray) -> None:
+        ctx.skipped(table(name), rows, (column,), f"{column} is not a readable date")
+
+    return skip
 
 
 def _per_row_of(ids: pa.ChunkedArray, keys: pa.ChunkedArray, values: np.ndarray) -> np.ndarray:
@@ -100,9 +121,9 @@ def check_past_dates(ctx: Context) -> None:
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
     sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
-    published_latest = _day_numbers(sources.column("published"), "latest")
+    published_latest = _day_numbers(sources.column("published"), "latest", skip=_skipper(ctx, "sources", "published"))
     source_latest = _per_row_of(claims.column("source_id"), sources.column("id"), published_latest)
-    claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest")
+    claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
     is_report = mask(pc.equal(claims.column("claim_type"), "report"))
     late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
     published = dict(zip(sources.column("id").to_pylist(), sources.column("published").to_pylist(), strict=True))
@@ -124,7 +145,8 @@ def check_past_dates(ctx: Context) -> None:
     links = links.filter(pc.and_(pc.is_valid(links.column("event_id")), pc.is_valid(links.column("source_id"))))
     links = _distinct_sorted(links.sort_by([("event_id", "ascending"), ("source_id", "ascending")]))
     past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
-    event_earliest = np.where(past, _day_numbers(events.column("date_edtf"), "earliest"), NO_DAY)
+    event_days = _day_numbers(events.column("date_edtf"), "earliest", skip=_skipper(ctx, "events", "date_edtf"))
+    event_earliest = np.where(past, event_days, NO_DAY)
     link_earliest = _per_row_of(links.column("event_id"), events.column("id"), event_earliest)
     link_latest = _per_row_of(links.column("source_id"), sources.column("id"), published_latest)
     bad = (link_earliest != NO_DAY) & (link_latest != NO_DAY) & (link_earliest > link_latest)
@@ -155,14 +177,14 @@ def _calendar_day(value: str) -> dt.date | None:
     return day if isinstance(day, dt.date) else None
 
 
-def _calendar_days(column: pa.ChunkedArray) -> np.ndarray:
+def _calendar_days(column: pa.ChunkedArray, skip: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
     """Per row: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
 
     def bounds_of(value: str) -> edtf.DateBounds | None:
         day = _calendar_day(value)
         return edtf.DateBounds(day, day) if day is not None else None
 
-    return _day_numbers(column, "earliest", bounds_of)
+    return _day_numbers(column, "earliest", bounds_of, skip)
 
 
 def check_reversed_ranges(ctx: Context) -> None:
@@ -178,10 +200,17 @@ def check_reversed_ranges(ctx: Context) -> None:
                 continue
             column = ctx.column(spec.name, name)
             reversed_values = {}
+            unreadable = []
             for value in pc.unique(column.drop_null()).to_pylist():
+                if edtf.parse(value) is None:
+                    unreadable.append(value)
+                    continue
                 found = edtf.reversal(value)
                 if found is not None:
                     reversed_values[value] = found
+            if unreadable:
+                skipped = np.flatnonzero(mask(pc.is_in(column, value_set=strings(unreadable))))
+                ctx.skipped(spec, skipped, (name,), f"{name} is not a readable EDTF date")
             if not reversed_values:
                 continue
             hits = mask(pc.is_in(column, value_set=strings(list(reversed_values))))
@@ -208,7 +237,7 @@ def _reversed_hint(value: str) -> str:
 
 
 def _created_days(ctx: Context, name: str) -> np.ndarray:
-    return _calendar_days(ctx.column(name, "created"))
+    return _calendar_days(ctx.column(name, "created"), _skipper(ctx, name, "created"))
 
 
 def _report_after_created(
@@ -251,7 +280,7 @@ def check_dates_before_created(ctx: Context) -> None:
                 ctx,
                 "sources",
                 column,
-                _day_numbers(sources.column(column), "earliest", edtf.strict),
+                _day_numbers(sources.column(column), "earliest", edtf.strict, _skipper(ctx, "sources", column)),
                 everywhere,
                 f"{column} {{value!r}} begins on {{earliest}}, after the record was created ({{created}})",
                 f"a source is entered after its {what}: correct {column} (or created, if that is what is wrong)",
@@ -260,7 +289,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "sources",
             "retrieved",
-            _calendar_days(sources.column("retrieved")),
+            _calendar_days(sources.column("retrieved"), _skipper(ctx, "sources", "retrieved")),
             everywhere,
             "retrieved {value} is after the record was created ({created})",
             "the text is captured before the source is entered: set retrieved to the day of capture "
@@ -272,7 +301,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "events",
             "date_edtf",
-            _day_numbers(events.column("date_edtf"), "earliest", edtf.strict),
+            _day_numbers(events.column("date_edtf"), "earliest", edtf.strict, _skipper(ctx, "events", "date_edtf")),
             mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES))),
             "an event whose status says it happened is dated {value!r}, from {earliest}, "
             "after the record was created ({created})",
@@ -284,7 +313,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "claims",
             "time_edtf",
-            _day_numbers(claims.column("time_edtf"), "earliest", edtf.strict),
+            _day_numbers(claims.column("time_edtf"), "earliest", edtf.strict, _skipper(ctx, "claims", "time_edtf")),
             mask(pc.equal(claims.column("claim_type"), "report")),
             "a report is dated {value!r}, from {earliest}, after the claim was created ({created})",
             "a report tells what has happened: correct time_edtf, or make the claim a prediction",
@@ -298,8 +327,10 @@ def check_retrieved_after_published(ctx: Context) -> None:
     if "sources" not in ctx.tables:
         return
     sources = ctx.tables["sources"].data
-    published = _day_numbers(sources.column("published"), "earliest", edtf.strict)
-    retrieved = _calendar_days(sources.column("retrieved"))
+    published = _day_numbers(
+        sources.column("published"), "earliest", edtf.strict, _skipper(ctx, "sources", "published")
+    )
+    retrieved = _calendar_days(sources.column("retrieved"), _skipper(ctx, "sources", "retrieved"))
     early = (published != NO_DAY) & (retrieved != NO_DAY) & (published > retrieved + ZONE_SLACK)
     values = sources.column("published")
     for row in np.flatnonzero(early).tolist():

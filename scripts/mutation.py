@@ -13,8 +13,12 @@ the format of scripts/mutation-equivalent.txt, the list of mutants judged equiva
 tell them from the original); those are left out of the rate. It exits 1 when any module's rate
 is under the minimum, 2 when mutmut itself failed.
 
-Kill rate = (killed + timeout + crashed) / (mutants - equivalent). A mutant no selected test
-reaches ("no tests") counts as survived.
+Kill rate = (killed + timeout + crashed) / (mutants - equivalent - wording). A mutant no selected
+test reaches ("no tests") counts as survived. "Wording" is a surviving mutant whose only change is
+inside a string literal holding a space (prose: the message or hint of a problem, such as
+"XXdoes not matchXX" or "DOES NOT MATCH"): the gate's verdict is its code, file, line and field,
+which the tests assert, while the wording is free to change; the script prints how many there are
+and the rate with them counted as survivors too.
 
 Environment:
     MUTATION_WORK   where the per-module copies live (default: $TMPDIR/belarus-data-mutation);
@@ -79,6 +83,7 @@ class Result:
     statuses: dict[str, str] = field(default_factory=dict)  # mutant name -> mutmut status
     survivors: list[tuple[str, Mutation]] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
+    wording: list[str] = field(default_factory=list)
 
     @property
     def killed(self) -> int:
@@ -86,11 +91,33 @@ class Result:
 
     @property
     def counted(self) -> int:
-        return len(self.statuses) - len(self.equivalent)
+        return len(self.statuses) - len(self.equivalent) - len(self.wording)
 
     @property
     def rate(self) -> float:
         return 100.0 * self.killed / self.counted if self.counted else 100.0
+
+    @property
+    def rate_with_wording(self) -> float:
+        total = self.counted + len(self.wording)
+        return 100.0 * self.killed / total if total else 100.0
+
+
+STRING = re.compile(r"""(?P<prefix>[rRbBuUfF]{0,2})(?P<q>['"])(?P<body>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+
+
+def is_wording(mutation: Mutation) -> bool:
+    """Whether the mutant changes nothing but the text of string literals that hold a space (prose)."""
+    if len(mutation.removed) != len(mutation.added) or not mutation.removed:
+        return False
+    for old, new in zip(mutation.removed, mutation.added, strict=True):
+        old_strings, new_strings = STRING.findall(old), STRING.findall(new)
+        if STRING.sub("S", old) != STRING.sub("S", new) or len(old_strings) != len(new_strings):
+            return False
+        for (_, _, before), (_, _, after) in zip(old_strings, new_strings, strict=True):
+            if before != after and " " not in before:
+                return False
+    return True
 
 
 def _normal(line: str) -> str:
@@ -238,6 +265,8 @@ def run_module(module: str, pyproject: dict[str, object], work_root: Path, equiv
         if match is not None:
             match.used = True
             result.equivalent.append(name)
+        elif is_wording(mutation):
+            result.wording.append(name)
         else:
             result.survivors.append((name, mutation))
     return result
@@ -268,14 +297,18 @@ def main(argv: list[str]) -> int:
             print(f"\n{mutation.as_text(name)}\nstatus: {result.statuses[name]}")
         print(
             f"== {module}: {len(result.statuses)} mutants, {result.killed} killed, {len(result.survivors)} survived, "
-            f"{len(result.equivalent)} equivalent: {result.rate:.1f}% in {result.seconds:.0f} s\n",
+            f"{len(result.equivalent)} equivalent, {len(result.wording)} wording: {result.rate:.1f}% "
+            f"({result.rate_with_wording:.1f}% counting wording) in {result.seconds:.0f} s\n",
             flush=True,
         )
-    print(f"{'module':<12} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv.':>6} {'rate':>7} {'time':>7}")
+    print(
+        f"{'module':<12} {'mutants':>7} {'killed':>7} {'survived':>8} {'equiv.':>6} {'wording':>7} {'rate':>7} "
+        f"{'+wording':>8} {'time':>7}"
+    )
     for r in results:
         print(
             f"{r.module:<12} {len(r.statuses):>7} {r.killed:>7} {len(r.survivors):>8} {len(r.equivalent):>6} "
-            f"{r.rate:>6.1f}% {r.seconds:>6.0f}s"
+            f"{len(r.wording):>7} {r.rate:>6.1f}% {r.rate_with_wording:>7.1f}% {r.seconds:>6.0f}s"
         )
     checked = {r.module for r in results}
     for stale in (e for e in equivalents if not e.used and e.mutation.function.split(".")[0] in checked):

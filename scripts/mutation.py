@@ -23,8 +23,9 @@ and the rate with them counted as survivors too.
 Environment:
     MUTATION_WORK   where the per-module copies live (default: $TMPDIR/belarus-data-mutation);
                     a module's copy is rebuilt from scratch on every run unless MUTATION_KEEP=1
-    MUTATION_KEEP   1: reuse the previous copy and mutmut's cached results (fast re-runs while
-                    writing tests; mutmut re-tests mutants of functions whose code changed)
+    MUTATION_KEEP   1: reuse the previous copy and its results, and re-test only the mutants that
+                    were not killed (fast re-runs while writing tests); the module itself must be
+                    unchanged since (otherwise every mutant is tested again)
     MUTATION_JOBS   mutants tested at once (default: the number of CPUs)
     MUTATION_MIN    minimum kill rate in percent (default 90)
 """
@@ -230,8 +231,18 @@ def run_module(module: str, pyproject: dict[str, object], work_root: Path, equiv
     from mutmut.stats import status_by_exit_code
 
     work = work_root / module
-    keep = os.environ.get("MUTATION_KEEP") == "1" and (work / "mutants").is_dir()
-    if not keep:
+    meta = work / "mutants" / PACKAGE / f"{module}.py.meta"
+    source = f"{PACKAGE}/{module}.py"
+    again: list[str] = []
+    keep = (
+        os.environ.get("MUTATION_KEEP") == "1"
+        and meta.exists()
+        and (work / source).read_bytes() == (REPO / source).read_bytes()
+    )
+    if keep:
+        previous = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        again = sorted(name for name, code in previous.items() if status_by_exit_code[code] not in KILLED)
+    else:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     copy_tree(work)
@@ -241,7 +252,7 @@ def run_module(module: str, pyproject: dict[str, object], work_root: Path, equiv
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", jobs],
+            [sys.executable, "-m", "mutmut", "run", "--max-children", jobs, *again],
             cwd=work,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -249,7 +260,8 @@ def run_module(module: str, pyproject: dict[str, object], work_root: Path, equiv
             check=False,
         )
     seconds = time.monotonic() - started
-    meta = work / "mutants" / PACKAGE / f"{module}.py.meta"
+    if keep and not again:
+        print(f"{module}: every mutant was already killed")
     if done.returncode != 0 or not meta.exists():
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
         print("\n".join(tail), file=sys.stderr)

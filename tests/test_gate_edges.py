@@ -7,6 +7,7 @@ so that a check that is weakened anywhere fails a test (scripts/mutation.sh meas
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
@@ -17,6 +18,7 @@ from conftest import line_of, read_rows, set_cell, write_rows
 from belarus_data import validate
 from belarus_data.checks import evidence
 from belarus_data.problems import Problem
+from belarus_data.storage import sourcetexts
 
 TEXT_FILE = Path(__file__).parent / "fixtures" / "valid" / "records" / "texts" / "fixture-note.txt"
 TEXT = TEXT_FILE.read_text(encoding="utf-8")
@@ -39,6 +41,9 @@ def only(root: Path, code: str, file: str, line: int | None, field: str | None, 
     assert [(p.code, p.file, p.line, p.field) for p in found] == [(code, file, line, field)], [
         p.as_text() for p in found
     ]
+    # Every problem says what is wrong and what would be right.
+    assert isinstance(found[0].message, str) and found[0].message.strip()
+    assert isinstance(found[0].hint, str) and found[0].hint.strip()
     return found[0]
 
 
@@ -221,6 +226,27 @@ def test_every_claim_of_every_source_is_checked_across_text_groups(root: Path, m
     assert good == bad - 1
 
 
+def test_a_quote_found_only_at_the_start_of_the_text_is_located_there(root: Path) -> None:
+    cells(root, "claims", 2, quote="Minsk hosted", start="1", end="13", suffix="")
+    problem = only(root, "quote-mismatch", CLAIMS, 2, "quote")
+    assert "start=0, end=12" in problem.hint
+
+
+def test_a_quote_repeated_right_after_itself_occurs_more_than_once(root: Path) -> None:
+    # "y" at 1 and 2 only: the second occurrence starts one character after the first.
+    add_source(root, "src-second", "xyy")
+    line = add_claim(root, "clm-second", "src-second", 0, 1, "y")
+    problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
+    assert "more than once" in problem.hint and "first at 1" in problem.hint
+
+
+def test_a_quote_once_in_the_text_is_not_said_to_repeat(root: Path) -> None:
+    add_source(root, "src-second", "xyz")
+    line = add_claim(root, "clm-second", "src-second", 0, 1, "y")
+    problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
+    assert "start=1, end=2" in problem.hint
+
+
 def test_claims_of_a_source_without_a_usable_text_are_not_checked_twice(root: Path) -> None:
     cells(root, "sources", 2, text_path="texts/nope.txt")
     problem = only(root, "text-missing", SOURCES, 2, "text_path")
@@ -273,6 +299,55 @@ def test_a_text_over_the_size_limit_is_refused(root: Path, monkeypatch: pytest.M
 def test_a_text_at_the_size_limit_is_read(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evidence, "MAX_TEXT_BYTES", TEXT_FILE.stat().st_size)
     assert located(root) == []
+
+
+def test_a_text_path_outside_texts_is_unsafe(root: Path) -> None:
+    found = errors(root)
+    assert found == []
+    cells(root, "sources", 2, text_path="claims.csv")
+    found = errors(root)
+    assert sorted((p.code, p.file, p.line, p.field) for p in found) == [
+        ("pattern", SOURCES, 2, "text_path"),
+        ("text-path-unsafe", SOURCES, 2, "text_path"),
+    ]
+    unsafe = next(p for p in found if p.code == "text-path-unsafe")
+    assert "'claims.csv'" in unsafe.message and "records/texts/" in unsafe.hint
+
+
+@pytest.mark.parametrize("path", ["texts/./fixture-note.txt", "texts//fixture-note.txt"])
+def test_a_malformed_text_path_to_a_real_text_is_still_read(root: Path, path: str) -> None:
+    # The path is a cell problem; the text it names is still checked (a wrong length is found).
+    cells(root, "sources", 2, text_path=path, text_length=str(LENGTH + 1))
+    assert located(root) == [("pattern", SOURCES, 2, "text_path"), ("text-length", SOURCES, 2, "text_length")]
+
+
+def test_a_malformed_text_path_to_a_text_over_the_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cells(root, "sources", 2, text_path="texts/./fixture-note.txt")
+    monkeypatch.setattr(evidence, "MAX_TEXT_BYTES", TEXT_FILE.stat().st_size)
+    assert located(root) == [("pattern", SOURCES, 2, "text_path")]
+    monkeypatch.setattr(evidence, "MAX_TEXT_BYTES", TEXT_FILE.stat().st_size - 1)
+    assert located(root) == [("pattern", SOURCES, 2, "text_path"), ("text-too-large", SOURCES, 2, "text_path")]
+
+
+def test_a_text_that_changes_while_it_is_read_is_not_trusted(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = evidence.sourcetexts.load
+
+    def changed_while_read(
+        files: list[sourcetexts.TextFile],
+    ) -> tuple[sourcetexts.SourceTexts, list[sourcetexts.LoadedText]]:
+        store, loaded = real(files)
+        return store, [dataclasses.replace(text, sha256=None) for text in loaded]
+
+    monkeypatch.setattr(evidence.sourcetexts, "load", changed_while_read)
+    problem = only(root, "text-missing", SOURCES, 2, "text_path")
+    assert "records/texts/fixture-note.txt" in problem.message
+
+
+def test_a_source_without_an_id_is_not_read(root: Path) -> None:
+    cells(root, "sources", 2, id="")
+    found = located(root)
+    assert ("required", SOURCES, 2, "id") in found
+    assert not [f for f in found if f[0].startswith("text-")]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
@@ -491,3 +566,52 @@ def test_a_retracted_record_without_a_reason_is_reported(root: Path, engine: str
 def test_a_withdrawn_alias_needs_a_reason_too(root: Path, engine: str) -> None:
     cells(root, "actor_aliases", 2, record_status="retracted")
     only(root, "lifecycle-reason", "records/actor_aliases.csv", 2, "status_reason", engine)
+
+
+def test_an_id_used_exactly_twice_is_reported_once(root: Path) -> None:
+    path = root / "records" / "actors.csv"
+    rows = read_rows(path)
+    write_rows(path, [*rows, rows[3]])
+    problem = only(root, "duplicate-key", ACTORS, len(rows) + 1, "id")
+    assert f"{rows[3][0]!r} is already used at line 4" in problem.message
+
+
+def test_a_missing_target_table_does_not_stop_the_other_references(root: Path) -> None:
+    # events.csv is missing: references to events cannot be judged, references to actors still are.
+    (root / "records" / "events.csv").unlink()
+    cells(root, "event_participants", 2, actor_id="act-nobody")
+    cells(root, "claims", 3, superseded_by="clm-nobody", record_status="superseded", status_reason="Replaced.")
+    found = located(root)
+    assert ("foreign-key", "records/event_participants.csv", 2, "actor_id") in found
+    assert ("foreign-key", CLAIMS, 3, "superseded_by") in found
+    assert not [f for f in found if f[0] == "foreign-key" and f[3] == "event_id"]
+
+
+def test_a_record_without_a_status_is_not_withdrawn(root: Path) -> None:
+    # An empty record_status is 'required', not a withdrawal that every reference would then repeat.
+    line = line_of(root, "actors", "act-ukr-intel")
+    cells(root, "actors", line, record_status="")
+    assert [f for f in located(root) if f[0] != "required"] == []
+    assert ("required", ACTORS, line, "record_status") in located(root)
+
+
+def test_an_active_record_superseded_by_a_withdrawn_one_is_not_a_withdrawn_reference(root: Path) -> None:
+    _withdraw(root, "actors", "act-ukr-intel", "retracted")
+    line = line_of(root, "actors", "act-rus")
+    cells(root, "actors", line, superseded_by="act-ukr-intel")
+    found = located(root)
+    assert ("lifecycle-superseded", ACTORS, line, "superseded_by") in found
+    assert ("reference-withdrawn", ACTORS, line, "superseded_by") not in found
+
+
+def test_withdrawn_references_in_several_tables_and_columns(root: Path) -> None:
+    # Two withdrawn actors referenced from four tables; the active references only are reported.
+    _withdraw(root, "actors", "act-rus", "retracted")
+    _withdraw(root, "actors", "act-ukr-intel", "superseded", by="act-blr")
+    found = [f for f in located(root) if f[0] == "reference-withdrawn"]
+    assert found == sorted(
+        [
+            ("reference-withdrawn", CLAIMS, 3, "asserted_by"),
+            ("reference-withdrawn", "records/event_participants.csv", 3, "actor_id"),
+        ]
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,29 @@ def test_rows_engine_agrees_on_many_changes(repo: Path) -> None:
     append(repo, "actors", actor_row(repo, "act-zz-new-b", "New B", version="2", updated=DAY))
     assert located(repo, "rows") == located(repo, "fast")
     assert len(located(repo)) == 4
+
+
+def test_today_is_the_utc_day_wherever_the_machine_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A local time zone whose date differs from UTC's now: the same-day rule must still read UTC.
+    now = dt.datetime.now(dt.UTC)
+    ahead = now.hour >= 10  # UTC+14 is then already tomorrow; else UTC-12 is still yesterday
+    day = now.date() if ahead else now.date() - dt.timedelta(days=1)
+    monkeypatch.setenv("TZ", "Etc/GMT-14" if ahead else "Etc/GMT+12")
+    time.tzset()
+    try:
+        if dt.datetime.now().date() == now.date():
+            pytest.skip("the time zone database is missing: local time is UTC")
+        repo = make_repo(tmp_path)
+        line = line_of(repo, "actors", "act-rus")
+        set_cell(repo, "actors", line, "created", day.isoformat())
+        set_cell(repo, "actors", line, "updated", day.isoformat())
+        commit_all(repo, f"act-rus published on {day}")
+        git(repo, "checkout", "-q", "-b", "pr")
+        set_cell(repo, "actors", line, "description", "The Russian state.")
+        set_cell(repo, "actors", line, "version", "2")
+        # Published today (UTC): may be corrected today; published yesterday (UTC): may not.
+        expected = [] if ahead else [("version-updated", ACTORS, line, "updated")]
+        assert located(repo) == expected
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -28,13 +28,18 @@ Environment:
                     unchanged since (otherwise every mutant is tested again)
     MUTATION_JOBS   mutants tested at once (default: the number of CPUs)
     MUTATION_MIN    minimum kill rate in percent (default 90)
+    MUTATION_SAMPLE N: test only a seeded random sample of N mutants per module (the same sample
+                    while the module is unchanged) and print the rate's 95% interval; for a quick
+                    estimate on a busy machine. Default: every mutant.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -97,6 +102,16 @@ class Result:
     @property
     def rate(self) -> float:
         return 100.0 * self.killed / self.counted if self.counted else 100.0
+
+    def interval(self) -> tuple[float, float]:
+        """95% Wilson interval of the rate (meaningful when the mutants are a sample)."""
+        n = self.counted
+        if not n:
+            return 100.0, 100.0
+        p, z = self.killed / n, 1.96
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return 100.0 * (centre - half), 100.0 * (centre + half)
 
     @property
     def rate_with_wording(self) -> float:
@@ -216,6 +231,24 @@ def rewrite_pyproject(path: Path, table: str) -> None:
     path.write_text("\n".join(kept) + "\n\n" + table, encoding="utf-8")
 
 
+GENERATE = """
+import os
+from mutmut.__main__ import copy_also_copy_files, copy_src_dir, create_mutants, setup_source_paths
+from mutmut.__main__ import store_lines_covered_by_tests
+os.makedirs("mutants", exist_ok=True)
+copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()
+create_mutants(1)
+"""
+
+
+def generate_mutants(work: Path) -> None:
+    """Only write the mutants (no test runs), so that a sample of them can be named to ``mutmut run``."""
+    done = subprocess.run([sys.executable, "-c", GENERATE], cwd=work, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
+        sys.exit(f"could not generate the mutants in {work}")
+
+
 def mutation_of(name: str, work: Path) -> Mutation:
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
@@ -239,35 +272,49 @@ def run_module(module: str, pyproject: dict[str, object], work_root: Path, equiv
         and meta.exists()
         and (work / source).read_bytes() == (REPO / source).read_bytes()
     )
-    if keep:
-        previous = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        again = sorted(name for name, code in previous.items() if status_by_exit_code[code] not in KILLED)
-    else:
+    if not keep:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     copy_tree(work)
     rewrite_pyproject(work / "pyproject.toml", module_config(pyproject, module))
+    sample = int(os.environ.get("MUTATION_SAMPLE") or 0)
+    if sample and not meta.exists():
+        generate_mutants(work)
+    chosen: set[str] | None = None
+    if sample:
+        names = sorted(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+        chosen = set(random.Random(module).sample(names, min(sample, len(names))))
+    if keep or sample:
+        previous = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"] if meta.exists() else {}
+        again = sorted(
+            name
+            for name, code in previous.items()
+            if (chosen is None or name in chosen) and not (keep and status_by_exit_code[code] in KILLED)
+        )
     jobs = os.environ.get("MUTATION_JOBS") or str(os.cpu_count() or 1)
     log = work / "mutmut.log"
     started = time.monotonic()
-    with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", jobs, *again],
-            cwd=work,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-            check=False,
-        )
+    if (keep or sample) and not again:
+        print(f"{module}: every chosen mutant was already killed")
+    else:
+        with log.open("w", encoding="utf-8") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", jobs, *again],
+                cwd=work,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                check=False,
+            )
+        if done.returncode != 0 or not meta.exists():
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+            print("\n".join(tail), file=sys.stderr)
+            print(f"{module}: mutmut failed (exit {done.returncode}); full log: {log}", file=sys.stderr)
+            sys.exit(2)
     seconds = time.monotonic() - started
-    if keep and not again:
-        print(f"{module}: every mutant was already killed")
-    if done.returncode != 0 or not meta.exists():
-        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
-        print("\n".join(tail), file=sys.stderr)
-        print(f"{module}: mutmut failed (exit {done.returncode}); full log: {log}", file=sys.stderr)
-        sys.exit(2)
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    if chosen is not None:
+        codes = {name: code for name, code in codes.items() if name in chosen}
     result = Result(module, seconds, {name: status_by_exit_code[code] for name, code in codes.items()})
     for name, status in sorted(result.statuses.items(), key=lambda item: _number(item[0])):
         if status in KILLED:
@@ -310,7 +357,13 @@ def main(argv: list[str]) -> int:
         print(
             f"== {module}: {len(result.statuses)} mutants, {result.killed} killed, {len(result.survivors)} survived, "
             f"{len(result.equivalent)} equivalent, {len(result.wording)} wording: {result.rate:.1f}% "
-            f"({result.rate_with_wording:.1f}% counting wording) in {result.seconds:.0f} s\n",
+            f"({result.rate_with_wording:.1f}% counting wording) in {result.seconds:.0f} s"
+            + (
+                "; sample, 95% interval {:.0f}-{:.0f}%".format(*result.interval())
+                if os.environ.get("MUTATION_SAMPLE")
+                else ""
+            )
+            + "\n",
             flush=True,
         )
     print(

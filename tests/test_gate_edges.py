@@ -615,3 +615,42 @@ def test_withdrawn_references_in_several_tables_and_columns(root: Path) -> None:
             ("reference-withdrawn", "records/event_participants.csv", 3, "actor_id"),
         ]
     )
+
+
+# --- offsets the evidence check cannot use, and what it leaves to the sentence rule ----------------------
+
+
+@pytest.mark.parametrize(("start", "end"), [("5", "5"), ("x", "57"), ("0", "x")])
+def test_offsets_that_are_not_a_span_are_cell_problems_only(root: Path, start: str, end: str) -> None:
+    cells(root, "claims", 2, start=start, end=end)
+    found = located(root)
+    assert found and all(f[1:3] == (CLAIMS, 2) and f[3] in ("start", "end") for f in found), found
+    assert not [f for f in found if f[0].endswith("-mismatch") or f[0] == "offsets-range"]
+
+
+@pytest.mark.parametrize("digits", [19, 25])
+def test_an_offset_too_long_for_any_text_is_reported_not_a_crash(root: Path, digits: int) -> None:
+    cells(root, "claims", 2, end="1" + "0" * (digits - 1))
+    assert ("out-of-range", CLAIMS, 2, "end") in located(root)
+
+
+def test_a_claim_of_an_unknown_source_is_not_compared_with_another_text(root: Path) -> None:
+    add_source(root, "src-second", TEXT)
+    cells(root, "claims", 2, source_id="src-nobody")
+    only(root, "foreign-key", CLAIMS, 2, "source_id")
+
+
+def test_only_a_verified_quote_is_held_to_one_sentence(root: Path) -> None:
+    quote = "in mid-June. Ukrainian intelligence"
+    start = TEXT.index(quote)
+    cells(root, "claims", 2, quote=quote, start=str(start), end=str(start + len(quote)), suffix="", prefix="")
+    only(root, "quote-spans-sentences", CLAIMS, 2, "quote")
+
+
+def test_claims_of_two_sources_are_each_compared_with_their_own_text(root: Path) -> None:
+    second = "Minsk said nothing at all. " + TEXT
+    add_source(root, "src-second", second)
+    # The same quote and offsets: right in the first text, 27 characters off in the second.
+    line = add_claim(root, "clm-second", "src-second", 0, 57, TEXT[0:57])
+    problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
+    assert "start=27, end=84" in problem.hint

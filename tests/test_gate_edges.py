@@ -654,3 +654,22 @@ def test_claims_of_two_sources_are_each_compared_with_their_own_text(root: Path)
     line = add_claim(root, "clm-second", "src-second", 0, 57, TEXT[0:57])
     problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
     assert "start=27, end=84" in problem.hint
+
+
+def test_empty_offsets_at_the_end_of_the_text_are_past_it(root: Path) -> None:
+    # start = end = the text's length: the span is empty (a cell problem) and starts past the last character.
+    cells(root, "claims", 4, start=str(LENGTH), end=str(LENGTH), suffix="")
+    found = located(root)
+    assert ("offsets-range", CLAIMS, 4, "end") in found
+    assert {f[0] for f in found} <= {"offsets-range", "offsets-order"}
+
+
+def test_quotes_verified_in_an_earlier_text_group_stay_verified(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The spanning quote is in the first text; the second text is read in a later group.
+    add_source(root, "src-second", "Moscow said nothing.")
+    add_claim(root, "clm-second", "src-second", 0, 6, "Moscow")
+    quote = "in mid-June. Ukrainian intelligence"
+    start = TEXT.index(quote)
+    cells(root, "claims", 2, quote=quote, start=str(start), end=str(start + len(quote)), suffix="", prefix="")
+    monkeypatch.setattr(evidence, "TEXT_GROUP_BYTES", 1)
+    only(root, "quote-spans-sentences", CLAIMS, 2, "quote")

@@ -319,3 +319,49 @@ def test_a_source_text_hash_in_upper_case_is_a_cell_problem(root: Path) -> None:
     found = located(root)
     assert found and all(f[1] == SOURCES and f[2] == 2 for f in found)
     assert located(root, "rows") == found
+
+
+# --- the byte screen of large free-text columns, one window at a time ----------------------------------
+
+
+def _large_column(bad: str | None, filler: str = "Кірылічны тэкст") -> pa.ChunkedArray:
+    """More rows than SCREEN_ROWS of one clean script; row 7 holds ``bad`` in the middle, if given."""
+    values = [filler] * (cells.SCREEN_ROWS + 1)
+    if bad is not None:
+        values[7] = filler[:4] + bad + filler[4:]
+    return pa.chunked_array([pa.array(values, pa.string())])
+
+
+@pytest.mark.parametrize("filler", ["Кірылічны тэкст", "Latin text only", "Ёлка і ў"])
+def test_a_clean_large_column_is_not_flagged(filler: str) -> None:
+    assert not cells._free_text_flags(_large_column(None, filler)).any()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "\x7f",  # DEL: the one byte above 0x7E that is positive as int8
+        "\x85",  # a C1 control (lead byte C2)
+        "\x80",  # another C1 control (lead byte C2)
+        "\u0483",  # a combining Cyrillic mark (lead byte D2)
+        "\u0301",  # a combining accent (lead byte CC)
+        "\u200b",  # zero width space (three bytes)
+        "\x07",  # a control below 0x20
+    ],
+)
+@pytest.mark.parametrize("filler", ["Кірылічны тэкст", "Latin text only"])
+def test_the_byte_screen_flags_the_one_bad_row_of_a_clean_window(bad: str, filler: str) -> None:
+    flags = cells._free_text_flags(_large_column(bad, filler))
+    assert flags.nonzero()[0].tolist() == [7]
+
+
+def test_every_problem_of_a_broken_row_names_its_field_and_says_what_is_wrong(root: Path) -> None:
+    set_cell(root, "actors", 2, "version", "01")
+    set_cell(root, "claims", 3, "claim_type", "Report")
+    for engine in ("fast", "rows"):
+        found = errors(root, engine)
+        assert sorted((p.file, p.line, p.field) for p in found) == [
+            ("records/actors.csv", 2, "version"),
+            ("records/claims.csv", 3, "claim_type"),
+        ]
+        assert all(p.message and p.hint is not None for p in found)

@@ -360,8 +360,31 @@ def test_every_problem_of_a_broken_row_names_its_field_and_says_what_is_wrong(ro
     set_cell(root, "claims", 3, "claim_type", "Report")
     for engine in ("fast", "rows"):
         found = errors(root, engine)
-        assert sorted((p.file, p.line, p.field) for p in found) == [
-            ("records/actors.csv", 2, "version"),
-            ("records/claims.csv", 3, "claim_type"),
+        assert sorted((p.code, p.file, p.line, p.field) for p in found) == [
+            ("not-integer", "records/actors.csv", 2, "version"),
+            ("vocab", "records/claims.csv", 3, "claim_type"),
         ]
-        assert all(p.message and p.hint is not None for p in found)
+        assert all(p.message and p.hint for p in found)
+        assert "'report'" in next(p.hint for p in found if p.code == "vocab")
+
+
+def test_a_record_superseding_itself_is_flagged_alone(root: Path) -> None:
+    for column, value in (("record_status", "superseded"), ("status_reason", "Merged."), ("superseded_by", "act-rus")):
+        set_cell(root, "actors", 6, column, value)
+    flags = cells.flag_rows(table("actors"), _parsed(root, "actors"))
+    assert flags.nonzero()[0].tolist() == [4]
+
+
+def test_the_flags_of_a_large_table_keep_every_column_s_findings() -> None:
+    # Above SCREEN_ROWS the columns are flagged on threads; each column's flags must add to the others.
+    data = _parsed(VALID, "actors")
+    copies = cells.SCREEN_ROWS // data.num_rows + 1
+    big = pa.concat_tables([data] * copies)
+    rows = {"name": 3, "updated": 5, "wikidata": 11}  # an early column, a late one, and the row rules
+    bad = {"name": "=1", "updated": "2026-11-19", "wikidata": "Q0x"}
+    for column, row in rows.items():
+        values = big.column(column).to_pylist()
+        values[row] = bad[column]
+        big = big.set_column(big.column_names.index(column), column, pa.array(values, pa.string()))
+    flags = cells.flag_rows(table("actors"), big)
+    assert flags.nonzero()[0].tolist() == sorted(rows.values())

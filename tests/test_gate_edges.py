@@ -673,3 +673,11 @@ def test_quotes_verified_in_an_earlier_text_group_stay_verified(root: Path, monk
     cells(root, "claims", 2, quote=quote, start=str(start), end=str(start + len(quote)), suffix="", prefix="")
     monkeypatch.setattr(evidence, "TEXT_GROUP_BYTES", 1)
     only(root, "quote-spans-sentences", CLAIMS, 2, "quote")
+
+
+def test_withdrawn_references_are_found_when_another_table_is_missing(root: Path) -> None:
+    (root / "records" / "events.csv").unlink()
+    _withdraw(root, "actors", "act-ukr-intel", "retracted")
+    found = [p for p in errors(root) if p.code == "reference-withdrawn"]
+    assert [(p.file, p.line, p.field) for p in found] == [(CLAIMS, 3, "asserted_by")]
+    assert "superseded" in found[0].hint and "'act-ukr-intel'" in found[0].message

@@ -16,7 +16,11 @@ from conftest import line_of, read_rows, set_cell, write_rows
 from gitrepo import commit_all, git, make_repo
 
 from belarus_data import validate
+from belarus_data.checks import versioning
+from belarus_data.checks.context import Context
+from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Problem
+from belarus_data.storage.snapshot import Snapshot
 
 DAY = "2026-11-27"  # after the fixture's dates (2026-11-20), before today
 ACTORS, SOURCES, ALIASES = "records/actors.csv", "records/sources.csv", "records/actor_aliases.csv"
@@ -319,3 +323,32 @@ def test_a_changed_record_whose_version_is_not_a_number(repo: Path) -> None:
     found = located(repo)
     assert ("not-integer", ACTORS, line, "version") in found
     assert not [f for f in found if f[0] == "version-not-bumped"]
+
+
+def test_the_rules_still_run_on_the_tables_after_a_missing_one(repo: Path) -> None:
+    (repo / "records" / "events.csv").unlink()  # file-missing; the claims after it are still compared
+    line = edit(repo, "claims", "clm-fx4d5e6f", bump=False, notes="Checked again.")
+    found = located(repo)
+    assert ("version-not-bumped", "records/claims.csv", line, "version") in found
+    assert ("version-updated", "records/claims.csv", line, "updated") in found
+
+
+def test_messages_name_the_base_revision(repo: Path) -> None:
+    label = snapshot_at(repo, "main").label
+    line = edit(repo, "actors", "act-rus", bump=False, description="The Russian state.")
+    found = {p.code: p for p in errors(repo)}
+    assert f"at base {label}" in found["version-not-bumped"].message
+    assert f"(base {label}:" in found["version-updated"].message
+    assert found["version-not-bumped"].line == line
+
+
+def test_check_against_compares_the_tables_itself_when_not_given_the_changes(repo: Path) -> None:
+    line = edit(repo, "actors", "act-rus", bump=False, description="The Russian state.")
+    tree = Snapshot.of_tree(repo)
+    ctx = Context(root=repo, tables={})
+    ctx.tables = tree.parsed_tables(ctx.problems)
+    versioning.check_against(ctx, snapshot_at(repo, "main"))
+    assert sorted((p.code, p.file, p.line, p.field) for p in ctx.problems) == [
+        ("version-not-bumped", ACTORS, line, "version"),
+        ("version-updated", ACTORS, line, "updated"),
+    ]

@@ -283,6 +283,10 @@ BROKEN_ROWS = [
     ("claims", 2, "horizon", "2023"),  # a horizon on a report
     ("claims", 4, "resolution", ""),  # a prediction without resolution
     ("claims", 4, "resolution", "came_true"),  # resolved without a note
+    ("claims", 4, "resolution", "did_not"),
+    ("claims", 4, "resolution", "partly"),
+    ("sources", 2, "language", ""),  # required, and a language code
+    ("sources", 2, "language", "xx-not"),
     ("claims", 2, "tags", "air-force;;exercise"),
     ("claims", 2, "tags", "air-force;"),
     ("claims", 2, "id", "clm-"),

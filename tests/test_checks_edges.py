@@ -37,6 +37,8 @@ def only(root: Path, code: str, file: str, line: int | None, field: str | None) 
     assert [(p.code, p.file, p.line, p.field) for p in found] == [(code, file, line, field)], [
         p.as_text() for p in found
     ]
+    # Every problem says what is wrong and what would be right.
+    assert found[0].message.strip() and found[0].hint.strip()
     return found[0]
 
 

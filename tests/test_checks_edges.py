@@ -394,3 +394,16 @@ def test_the_flags_of_a_large_table_keep_every_column_s_findings() -> None:
         big = big.set_column(big.column_names.index(column), column, pa.array(values, pa.string()))
     flags = cells.flag_rows(table("actors"), big)
     assert flags.nonzero()[0].tolist() == sorted(rows.values())
+
+
+def test_a_statement_copying_the_start_of_its_quote_in_a_later_row(root: Path) -> None:
+    # The copy begins where the row's quote begins: right after the previous row's quote in the buffer.
+    cells_of(root, "claims", 3, statement="Russian aircraft used Belarusian")
+    only(root, "statement-copies-quote", CLAIMS, 3, "statement")
+
+
+def test_a_prediction_by_type_alone_needs_a_horizon(root: Path) -> None:
+    cells_of(root, "claims", 4, modality="possible", horizon="", resolution="open")
+    problem = next(p for p in errors(root) if p.code == "prediction-horizon")
+    assert (problem.file, problem.line, problem.field) == (CLAIMS, 4, "horizon")
+    assert problem.hint.strip()

@@ -13,12 +13,15 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import line_of, read_rows, set_cell, write_rows
+from conftest import VALID, line_of, read_rows, set_cell, write_rows
 
 from belarus_data import validate
 from belarus_data.checks import evidence
+from belarus_data.checks.context import Context
 from belarus_data.problems import Problem
 from belarus_data.storage import sourcetexts
+from belarus_data.storage.csvfile import ParsedTable, read_table
+from belarus_data.storage.tables import table
 
 TEXT_FILE = Path(__file__).parent / "fixtures" / "valid" / "records" / "texts" / "fixture-note.txt"
 TEXT = TEXT_FILE.read_text(encoding="utf-8")
@@ -681,3 +684,45 @@ def test_withdrawn_references_are_found_when_another_table_is_missing(root: Path
     found = [p for p in errors(root) if p.code == "reference-withdrawn"]
     assert [(p.file, p.line, p.field) for p in found] == [(CLAIMS, 3, "asserted_by")]
     assert "superseded" in found[0].hint and "'act-ukr-intel'" in found[0].message
+
+
+# --- the context every check writes to -----------------------------------------------------------------
+
+
+def _parsed_claims() -> ParsedTable:
+    problems: list[Problem] = []
+    parsed = read_table(VALID / "records" / "claims.csv", CLAIMS, list(table("claims").columns), problems)
+    assert parsed is not None and problems == []
+    return parsed
+
+
+def test_a_problem_is_located_at_the_row_s_physical_line() -> None:
+    parsed = _parsed_claims()
+    ctx = Context(root=VALID, tables={"claims": parsed})
+    ctx.add(table("claims"), 1, "quote", "code-x", "what is wrong", "what would be right")
+    ctx.add(parsed, 2, "end", "code-y", "message")
+    ctx.add(table("claims"), None, None, "code-z", "about the whole file", "hint")
+    assert ctx.problems == [
+        Problem(CLAIMS, 3, "quote", "code-x", "what is wrong", "what would be right"),
+        Problem(CLAIMS, 4, "end", "code-y", "message", ""),
+        Problem(CLAIMS, None, None, "code-z", "about the whole file", "hint"),
+    ]
+
+
+def test_a_problem_about_a_table_that_could_not_be_read_names_its_file() -> None:
+    ctx = Context(root=VALID, tables={})
+    ctx.add(table("claims"), 3, "quote", "code-x", "message")
+    assert ctx.problems == [Problem(CLAIMS, None, "quote", "code-x", "message", "")]
+
+
+def test_a_narrowed_context_keeps_the_lines_and_shares_the_problems() -> None:
+    import numpy as np
+
+    ctx = Context(root=VALID, tables={"claims": _parsed_claims()}, engine="rows")
+    narrow = ctx.narrowed({"claims": np.array([2])})
+    assert narrow.root == VALID and narrow.engine == "rows" and narrow.problems is ctx.problems
+    assert narrow.values("claims", "id") == ["clm-fx7g8h9i"]
+    narrow.add(table("claims"), 0, "id", "code-x", "message")
+    assert [(p.file, p.line) for p in ctx.problems] == [(CLAIMS, 4)]
+    assert ctx.values("claims", "id") == ["clm-fx1a2b3c", "clm-fx4d5e6f", "clm-fx7g8h9i"]
+    assert ctx.active_mask("claims").tolist() == [True, True, True]

@@ -21,6 +21,7 @@ from belarus_data.checks.context import Context
 from belarus_data.problems import Problem
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.csvfile import ParsedTable, read_table
+from belarus_data.storage.generated import write_generated
 from belarus_data.storage.tables import table
 
 TEXT_FILE = Path(__file__).parent / "fixtures" / "valid" / "records" / "texts" / "fixture-note.txt"
@@ -32,10 +33,12 @@ Located = tuple[str, str, int | None, str | None]
 
 
 def located(root: Path, engine: str = "fast") -> list[Located]:
+    write_generated(root)  # the descriptor follows the records, as `fmt` and `new` keep it
     return sorted((p.code, p.file, p.line, p.field) for p in validate(root, engine=engine).errors)  # type: ignore[arg-type]
 
 
 def errors(root: Path, engine: str = "fast") -> list[Problem]:
+    write_generated(root)  # the descriptor follows the records, as `fmt` and `new` keep it
     return validate(root, engine=engine).errors  # type: ignore[arg-type]
 
 
@@ -267,7 +270,12 @@ def test_an_empty_text_path_is_required_and_nothing_else(root: Path, engine: str
 
 def test_a_text_with_another_hash_names_the_right_one(root: Path) -> None:
     cells(root, "sources", 2, text_sha256="0" * 64)
-    problem = only(root, "text-sha256", SOURCES, 2, "text_sha256")
+    found = errors(root)
+    assert [(p.code, p.file, p.line, p.field) for p in found] == [
+        ("text-sha256", SOURCES, 2, "text_sha256"),
+        ("text-changed", "records/texts/fixture-note.txt", None, None),
+    ], [p.as_text() for p in found]
+    problem = found[0]
     assert hashlib.sha256(TEXT.encode("utf-8")).hexdigest() in problem.hint
 
 
@@ -281,7 +289,14 @@ def test_a_text_replaced_in_place_is_reported_at_its_source(root: Path) -> None:
     (root / "records" / "texts" / "fixture-note.txt").write_text(TEXT.replace("Minsk", "Mensk"), encoding="utf-8")
     found = located(root)
     assert ("text-sha256", SOURCES, 2, "text_sha256") in found
-    assert {f[0] for f in found} <= {"text-sha256", "quote-mismatch", "prefix-mismatch", "suffix-mismatch"}
+    assert ("text-changed", "records/texts/fixture-note.txt", None, None) in found
+    assert {f[0] for f in found} <= {
+        "text-sha256",
+        "text-changed",
+        "quote-mismatch",
+        "prefix-mismatch",
+        "suffix-mismatch",
+    }
     assert ("quote-mismatch", CLAIMS, 2, "quote") in found
 
 
@@ -361,11 +376,11 @@ def test_a_text_that_is_a_link_inside_texts_is_refused(root: Path) -> None:
     only(root, "text-path-unsafe", SOURCES, 2, "text_path")
 
 
-def test_a_text_that_is_a_directory_is_missing(root: Path) -> None:
+def test_a_text_that_is_a_directory_is_not_a_regular_file(root: Path) -> None:
     texts = root / "records" / "texts"
     (texts / "fixture-note.txt").unlink()
     (texts / "fixture-note.txt").mkdir()
-    only(root, "text-missing", SOURCES, 2, "text_path")
+    only(root, "file-not-regular", SOURCES, 2, "text_path")
 
 
 def test_without_a_texts_directory_every_text_is_missing(root: Path) -> None:

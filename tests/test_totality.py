@@ -92,7 +92,6 @@ def test_a_check_that_skips_without_a_reported_cause_cannot_pass(root: Path, mon
     assert not report.ok
 
 
-
 @pytest.mark.parametrize(
     ("name", "key", "column", "value"),
     [

@@ -166,6 +166,14 @@ def test_supersession_chain_ending_at_a_retracted_record_says_so() -> None:
     assert "ends at 'clm-2', which is retracted" in ctx.problems[0].hint
 
 
+def test_supersession_chain_ending_at_the_first_row() -> None:
+    # Node 0 (the earliest row) is the end: a pointer to row 0 is a pointer like any other.
+    ctx = _claims([("active", None), ("superseded", "clm-0"), ("superseded", "clm-1")])
+    graph.check_supersession(ctx)
+    assert _found(ctx) == [(4, "superseded-chain", "superseded_by")]
+    assert ctx.problems[0].hint == "point superseded_by at the end of the chain, 'clm-0'"
+
+
 @pytest.mark.parametrize("status", ["retracted", "superseded"])
 def test_supersession_by_a_withdrawn_record(status: str) -> None:
     # The target is superseded by nothing valid (its own row is reported for that): still not active.

@@ -76,12 +76,14 @@ CASES = {case.name: case for case in iter_cases() if case.name in EXPECTED}
 
 
 def found(problems: list[Problem]) -> list[Found]:
+    assert all(isinstance(p.hint, str) and p.hint and p.message for p in problems)  # never a bare code
     return [(p.code, p.file, p.line, p.field) for p in problems]
 
 
 def check(root: Path) -> list[Problem]:
     ctx = Context(root=root, tables={})
     check_descriptor(ctx)
+    assert all(isinstance(p.hint, str) and p.hint and p.message for p in ctx.problems)  # never a bare code
     return ctx.problems
 
 
@@ -95,6 +97,10 @@ def test_descriptor_case_in_process(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     problems = check(case.materialise(tmp_path))
     assert found(problems) == EXPECTED[name]
+    assert all(isinstance(p.hint, str) and p.hint and p.message for p in problems)
+    if name == "descriptor-duplicate-resource":
+        assert problems[0].hint == "keep one; " + package.REGENERATE
+        assert problems[0].message == "lists resource 'claims' again (first as resource 5)"
     as_dicts = [
         {"code": p.code, "file": p.file, "line": p.line, "field": p.field, "hint": p.hint, "message": p.message}
         for p in problems
@@ -357,7 +363,10 @@ def test_resources_in_another_order(tmp_path: Path) -> None:
     assert isinstance(resources, list)
     resources[0], resources[1] = resources[1], resources[0]
     write(root, value)
-    assert found(check(root)) == [("package-value", P, 41, "resources")]
+    problems = check(root)
+    assert found(problems) == [("package-value", P, 41, "resources")]
+    tables = ", ".join(r["name"] for r in descriptor(VALID)["resources"])  # type: ignore[index, union-attr]
+    assert problems[0].hint == f"order: {tables}; {package.REGENERATE}"
 
 
 def test_resource_paths_as_lists_and_unknown_resources(tmp_path: Path) -> None:

@@ -199,6 +199,29 @@ def test_supersession_cycle_once_and_the_chain_into_it() -> None:
     assert "reported at line 3" in ctx.problems[1].hint
 
 
+def test_every_supersession_problem_says_what_to_do() -> None:
+    ctx = _claims([("superseded", "clm-1"), ("superseded", "clm-0"), ("superseded", "clm-3"), ("retracted", None)])
+    graph.check_supersession(ctx)
+    assert _found(ctx) == [(2, "superseded-cycle", "superseded_by"), (4, "superseded-inactive", "superseded_by")]
+    cycle, inactive = ctx.problems
+    assert cycle.hint.startswith("a replacement is the record to use now: make the current one active again")
+    assert inactive.hint.startswith("the replacement must be an active record")
+
+
+def test_supersession_by_a_withdrawn_record_on_the_first_row() -> None:
+    ctx = _claims([("retracted", None), ("superseded", "clm-0")])
+    graph.check_supersession(ctx)
+    assert _found(ctx) == [(3, "superseded-inactive", "superseded_by")]
+    assert ctx.problems[0].message == "points at 'clm-0', which is retracted"
+
+
+def test_follow_a_row_pointing_at_the_first_row() -> None:
+    paths = graph.follow(np.array([-1, 0, 1]))
+    assert paths.end == [0, 0, 0] and paths.steps == [0, 1, 2] and paths.cycle == [-1, -1, -1]
+    paths = graph.follow(np.array([-1, 0]))
+    assert paths.end == [0, 0] and paths.steps == [0, 1] and paths.cycles == []
+
+
 def test_supersession_self_is_left_to_the_row_rule() -> None:
     ctx = _claims([("superseded", "clm-0"), ("active", None)])
     graph.check_supersession(ctx)

@@ -392,7 +392,21 @@ def test_resource_paths_as_lists_and_unknown_resources(tmp_path: Path) -> None:
         ("package-path-unsafe", P, 118, "resources[7].schema"),
     ]
     assert problems[0].hint == f"use {right!r}" and problems[1].hint.startswith(f"use {right!r}")
+    assert problems[0].message.startswith(f"resource {show(first['name'])} has path")
+    assert problems[1].message == f'resource {show(first["name"])} points at "records/other.csv"'
     assert "schema" in problems[2].message
+
+
+def test_a_resource_that_is_not_an_object(tmp_path: Path) -> None:
+    root = copy(tmp_path)
+    value = descriptor(root)
+    resources = value["resources"]
+    assert isinstance(resources, list)
+    resources.append(None)
+    write(root, value)
+    problems = check(root)
+    assert found(problems) == [("package-type", P, 108, "resources[6]")]
+    assert problems[0].message == "resources[6] is a JSON null, but the generated file has an object"
 
 
 def test_a_descriptor_that_is_not_an_object(tmp_path: Path) -> None:

@@ -223,7 +223,7 @@ def test_differences_are_capped_per_code_then_counted() -> None:
     assert found(read.problems) == [("package-value", "f.json", 2, "a")] * MAX_DIFFERENCES + [
         ("package-type", "f.json", 2, "a")
     ] * 3 + [("package-value", "f.json", None, None)]
-    assert "5 more places" in read.problems[-1].message
+    assert read.problems[-1].message == "differs from the generated file in 5 more places (not listed)"
     read = json_file({}, "schema")
     read.add("", "schema-type", "m", "h")
     read.finish()
@@ -264,6 +264,16 @@ def test_compare_scalars_lists_and_objects() -> None:
     assert messages[1] == "b is a JSON boolean, but the generated file has a number"
     assert messages[-1] == "the file is a JSON null, but the generated file has an object"
     assert '"x"' in messages[7] and '"y"' in messages[8] and "3" in read.problems[8].hint
+    hints = [p.hint for p in read.problems]
+    assert hints[1] == "the generator writes 1; " + package.REGENERATE
+    assert messages[3] == "l is [1, 2]" and hints[3] == "the generator writes [1, 2, 3]; " + package.REGENERATE
+    assert messages[7] == 'has the key "x" at o, which the generator never writes'
+    assert messages[8] == 'lacks the key "y" at o'
+    compare(read, "", {"z": 1}, {"y": 2})
+    assert [p.message for p in read.problems[-2:]] == [
+        'has the key "z" at the top level, which the generator never writes',
+        'lacks the key "y" at the top level',
+    ]
 
 
 def test_missing_file_and_link_are_missing(tmp_path: Path) -> None:
@@ -392,7 +402,9 @@ def test_resource_paths_as_lists_and_unknown_resources(tmp_path: Path) -> None:
         ("package-path-unsafe", P, 118, "resources[7].schema"),
     ]
     assert problems[0].hint == f"use {right!r}" and problems[1].hint.startswith(f"use {right!r}")
-    assert problems[0].message.startswith(f"resource {show(first['name'])} has path")
+    assert problems[0].message.startswith(f'resource {show(first["name"])} has path "../x.csv", which leaves')
+    assert problems[4].message == 'resource "ghost" has path "/etc/passwd", which leaves the dataset'
+    assert problems[5].message == "resource 7 is not a table of the dataset"
     assert problems[1].message == f'resource {show(first["name"])} points at "records/other.csv"'
     assert "schema" in problems[2].message
 
@@ -402,11 +414,33 @@ def test_a_resource_that_is_not_an_object(tmp_path: Path) -> None:
     value = descriptor(root)
     resources = value["resources"]
     assert isinstance(resources, list)
+    first = resources[0]
     resources.append(None)
+    resources.insert(0, 5)
     write(root, value)
     problems = check(root)
-    assert found(problems) == [("package-type", P, 108, "resources[6]")]
-    assert problems[0].message == "resources[6] is a JSON null, but the generated file has an object"
+    assert found(problems) == [("package-type", P, 42, "resources[0]"), ("package-type", P, 109, "resources[7]")]
+    assert problems[0].message == "resources[0] is a JSON number, but the generated file has an object"
+    assert problems[0].hint == f"the generator writes {show(first)}; {package.REGENERATE}"
+    assert problems[1].message == "resources[7] is a JSON null, but the generated file has an object"
+
+
+def test_resources_after_a_duplicate_are_still_checked(tmp_path: Path) -> None:
+    root = copy(tmp_path)
+    value = descriptor(root)
+    resources = value["resources"]
+    assert isinstance(resources, list)
+    resources.insert(1, dict(resources[0]))
+    resources[2]["encoding"] = "latin-1"
+    del resources[3]["path"]
+    resources[3]["schema"] = "/etc/x.json"
+    write(root, value)
+    assert [f[0] for f in found(check(root))] == [
+        "package-resource-duplicate",
+        "package-value",
+        "package-path-unsafe",
+        "package-missing-key",
+    ]
 
 
 def test_a_descriptor_that_is_not_an_object(tmp_path: Path) -> None:

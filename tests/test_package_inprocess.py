@@ -269,6 +269,9 @@ def test_compare_scalars_lists_and_objects() -> None:
     assert messages[3] == "l is [1, 2]" and hints[3] == "the generator writes [1, 2, 3]; " + package.REGENERATE
     assert messages[7] == 'has the key "x" at o, which the generator never writes'
     assert messages[8] == 'lacks the key "y" at o'
+    assert messages[2] == 's is "x"' and hints[2] == 'the generator writes "y"; ' + package.REGENERATE
+    compare(read, "", 1, 2)
+    assert read.problems[-1].message == "the file is 1"
     compare(read, "", {"z": 1}, {"y": 2})
     assert [p.message for p in read.problems[-2:]] == [
         'has the key "z" at the top level, which the generator never writes',
@@ -320,6 +323,7 @@ def test_invalid_json_and_bad_bytes(tmp_path: Path) -> None:
     (tmp_path / "digits.json").write_text("1" * 5000, encoding="ascii")
     problems: list[Problem] = []
     assert read_json(tmp_path, "bad.json", "schema", problems) is None
+    assert problems[0].message.startswith("is not valid JSON (Expecting property name")
     read = read_json(tmp_path, "bytes.json", "package", problems)
     assert read is not None and read.value == {"a": "\ufffd"}
     assert read_json(tmp_path, "digits.json", "package", problems) is None

@@ -326,3 +326,14 @@ def test_every_graph_and_date_code_has_a_corpus_case() -> None:
         "lifecycle-dates",
         "edtf",
     } <= codes
+
+
+def test_shown_cuts_only_past_its_bound() -> None:
+    for count in (2 * graph.SHOWN, 2 * graph.SHOWN + 1):
+        assert graph.shown([str(k) for k in range(count)]) == " → ".join(str(k) for k in range(count))
+    cut = graph.shown([str(k) for k in range(2 * graph.SHOWN + 2)])
+    assert cut == " → ".join([*map(str, range(6)), "… (2 more) …", *map(str, range(8, 14))])
+
+
+def test_follow_orders_cycles_by_their_earliest_row() -> None:
+    assert graph.follow(np.array([5, 2, 1, -1, -1, 0])).cycles == [[0, 5], [1, 2]]

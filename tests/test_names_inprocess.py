@@ -225,3 +225,31 @@ def test_confusables_with_the_second_spelling_first_met_later() -> None:
         "'BKC' (records/actor_aliases.csv line 2, act-a)",
         "'BKC' (records/actor_aliases.csv line 2, act-a)",
     ]
+
+
+def test_aliases_are_checked_without_actors_and_after_an_empty_cell() -> None:
+    ctx = context(
+        aliases=[
+            ("act-a", "", "Latn", "active"),
+            ("act-a", "Minsk", "Latin", "active"),
+            ("act-a", "Mins\u043a", "Latn", "active"),
+            ("act-a", "Минск", "Latn", "active"),
+        ]
+    )
+    names.check_name_scripts(ctx)
+    assert found(ctx) == [(AL, 4, "alias", "name-mixed-script"), (AL, 5, "script", "alias-script")]
+
+
+def test_script_column_checked_past_a_mixed_word() -> None:
+    found_ = names.script_problem("Lukash\u0435nka Минск", "Latn")
+    assert found_ is not None and "'Минск'" in found_[0]
+
+
+def test_replacement_in_a_script_without_common_letters() -> None:
+    assert names._replacement("X", "Grek") == "write the word in Greek letters only"
+
+
+def test_a_look_alike_whose_other_spelling_has_no_actor() -> None:
+    ctx = context(aliases=[(None, "Minsk", "Latn", "active"), ("act-b", "\u041cinsk", "Latn", "active")])
+    names.check_confusable_aliases(ctx)
+    assert "(records/actor_aliases.csv line 2, ) but" in ctx.problems[1].message

@@ -166,6 +166,14 @@ def test_supersession_chain_ending_at_a_retracted_record_says_so() -> None:
     assert "ends at 'clm-2', which is retracted" in ctx.problems[0].hint
 
 
+def test_supersession_chain_ending_at_the_first_row() -> None:
+    # Node 0 (the earliest row) is the end: a pointer to row 0 is a pointer like any other.
+    ctx = _claims([("active", None), ("superseded", "clm-0"), ("superseded", "clm-1")])
+    graph.check_supersession(ctx)
+    assert _found(ctx) == [(4, "superseded-chain", "superseded_by")]
+    assert ctx.problems[0].hint == "point superseded_by at the end of the chain, 'clm-0'"
+
+
 @pytest.mark.parametrize("status", ["retracted", "superseded"])
 def test_supersession_by_a_withdrawn_record(status: str) -> None:
     # The target is superseded by nothing valid (its own row is reported for that): still not active.
@@ -189,6 +197,29 @@ def test_supersession_cycle_once_and_the_chain_into_it() -> None:
     assert _found(ctx) == [(3, "superseded-cycle", "superseded_by"), (2, "superseded-chain", "superseded_by")]
     assert ctx.problems[0].message.endswith("clm-1 → clm-2 → clm-1")
     assert "reported at line 3" in ctx.problems[1].hint
+
+
+def test_every_supersession_problem_says_what_to_do() -> None:
+    ctx = _claims([("superseded", "clm-1"), ("superseded", "clm-0"), ("superseded", "clm-3"), ("retracted", None)])
+    graph.check_supersession(ctx)
+    assert _found(ctx) == [(2, "superseded-cycle", "superseded_by"), (4, "superseded-inactive", "superseded_by")]
+    cycle, inactive = ctx.problems
+    assert cycle.hint.startswith("a replacement is the record to use now: make the current one active again")
+    assert inactive.hint.startswith("the replacement must be an active record")
+
+
+def test_supersession_by_a_withdrawn_record_on_the_first_row() -> None:
+    ctx = _claims([("retracted", None), ("superseded", "clm-0")])
+    graph.check_supersession(ctx)
+    assert _found(ctx) == [(3, "superseded-inactive", "superseded_by")]
+    assert ctx.problems[0].message == "points at 'clm-0', which is retracted"
+
+
+def test_follow_a_row_pointing_at_the_first_row() -> None:
+    paths = graph.follow(np.array([-1, 0, 1]))
+    assert paths.end == [0, 0, 0] and paths.steps == [0, 1, 2] and paths.cycle == [-1, -1, -1]
+    paths = graph.follow(np.array([-1, 0]))
+    assert paths.end == [0, 0] and paths.steps == [0, 1] and paths.cycles == []
 
 
 def test_supersession_self_is_left_to_the_row_rule() -> None:
@@ -295,3 +326,14 @@ def test_every_graph_and_date_code_has_a_corpus_case() -> None:
         "lifecycle-dates",
         "edtf",
     } <= codes
+
+
+def test_shown_cuts_only_past_its_bound() -> None:
+    for count in (2 * graph.SHOWN, 2 * graph.SHOWN + 1):
+        assert graph.shown([str(k) for k in range(count)]) == " → ".join(str(k) for k in range(count))
+    cut = graph.shown([str(k) for k in range(2 * graph.SHOWN + 2)])
+    assert cut == " → ".join([*map(str, range(6)), "… (2 more) …", *map(str, range(8, 14))])
+
+
+def test_follow_orders_cycles_by_their_earliest_row() -> None:
+    assert graph.follow(np.array([5, 2, 1, -1, -1, 0])).cycles == [[0, 5], [1, 2]]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import set_cell
+import pytest
+from conftest import line_of, set_cell
 
 from belarus_data import validate
 from belarus_data.problems import Problem
@@ -54,3 +55,27 @@ def test_every_date_rule_names_its_days_and_what_to_change(root: Path) -> None:
     early = found[(src, 2, "retrieved", "retrieved-before-published")]
     assert "2026-11-25" in early.message and "2026-12-05" in early.message
     assert "retrieved" in early.hint and "published" in early.hint
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "column", "value"),
+    [
+        ("sources", "src-fixture-note", "published", "2016-13"),
+        ("sources", "src-fixture-note", "retrieved", "2016-02-30"),
+        ("sources", "src-fixture-note", "page_updated", "2016-02-30T10:00:00"),
+        ("events", "evt-fx2q7k9m", "date_edtf", "mid-June"),
+        ("claims", "clm-fx4d5e6f", "time_edtf", "2016-13"),
+        ("claims", "clm-fx1a2b3c", "created", "yesterday"),
+    ],
+)
+def test_an_unreadable_date_is_reported_once_at_its_field_and_no_rule_skips_it_silently(
+    root: Path, name: str, key: str, column: str, value: str
+) -> None:
+    """Each date rule that skips the row names the same field as the cell check's problem (no check-skipped)."""
+    line = line_of(root, name, key)
+    set_cell(root, name, line, column, value)
+    problems = validate(root).problems
+    assert [p.code for p in problems if p.code in ("check-skipped", "internal-error")] == []
+    assert any((p.file, p.line, p.field) == (f"records/{name}.csv", line, column) for p in problems), [
+        p.as_text() for p in problems
+    ]

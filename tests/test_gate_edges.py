@@ -638,7 +638,7 @@ def test_withdrawn_references_in_several_tables_and_columns(root: Path) -> None:
 # --- offsets the evidence check cannot use, and what it leaves to the sentence rule ----------------------
 
 
-@pytest.mark.parametrize(("start", "end"), [("5", "5"), ("x", "57"), ("0", "x")])
+@pytest.mark.parametrize(("start", "end"), [("5", "5"), ("0", "0"), ("x", "57"), ("0", "x")])
 def test_offsets_that_are_not_a_span_are_cell_problems_only(root: Path, start: str, end: str) -> None:
     cells(root, "claims", 2, start=start, end=end)
     found = located(root)

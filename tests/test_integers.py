@@ -254,5 +254,5 @@ def test_a_version_unreadable_at_the_base_is_not_compared_silently(tmp_path: Pat
     set_cell(repo, "claims", line, "version", "1")
     commit_all(repo, "a change whose bump cannot be checked")
     problems = [p for p in validate(repo, base="main").problems if p.code == "check-skipped"]
-    assert [(p.file, p.line) for p in problems] == [("records/claims.csv", line)]
+    assert [(p.file, p.line, p.field) for p in problems] == [("records/claims.csv", line, "version")]
     assert "version is '1' here and '-0' at base" in problems[0].message

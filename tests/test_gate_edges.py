@@ -638,7 +638,7 @@ def test_withdrawn_references_in_several_tables_and_columns(root: Path) -> None:
 # --- offsets the evidence check cannot use, and what it leaves to the sentence rule ----------------------
 
 
-@pytest.mark.parametrize(("start", "end"), [("5", "5"), ("x", "57"), ("0", "x")])
+@pytest.mark.parametrize(("start", "end"), [("5", "5"), ("0", "0"), ("x", "57"), ("0", "x")])
 def test_offsets_that_are_not_a_span_are_cell_problems_only(root: Path, start: str, end: str) -> None:
     cells(root, "claims", 2, start=start, end=end)
     found = located(root)
@@ -656,6 +656,16 @@ def test_a_claim_of_an_unknown_source_is_not_compared_with_another_text(root: Pa
     add_source(root, "src-second", TEXT)
     cells(root, "claims", 2, source_id="src-nobody")
     only(root, "foreign-key", CLAIMS, 2, "source_id")
+
+
+def test_claims_of_a_text_that_is_not_utf8_are_compared_with_no_other_text(root: Path) -> None:
+    # Two readable texts besides it, both other than it: compared with either, each claim would mismatch.
+    add_source(root, "src-second", "Minsk said nothing at all. " + TEXT)
+    add_source(root, "src-third", "Moscow said nothing. " + TEXT)
+    raw = TEXT.encode("cp1251")
+    (root / "records" / "texts" / "fixture-note.txt").write_bytes(raw)
+    cells(root, "sources", 2, text_sha256=hashlib.sha256(raw).hexdigest())
+    only(root, "text-encoding", SOURCES, 2, "text_path")
 
 
 def test_only_a_verified_quote_is_held_to_one_sentence(root: Path) -> None:

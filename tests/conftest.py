@@ -44,6 +44,17 @@ def set_cell(root: Path, table: str, line: int, column: str, value: str) -> None
     write_rows(path, rows)
 
 
+def copy_row(root: Path, table: str, line: int, **values: str) -> int:
+    """Append a copy of the row at physical ``line`` with ``values`` changed; the new row's line."""
+    path = root / "records" / f"{table}.csv"
+    rows = read_rows(path)
+    row = list(rows[line - 1])
+    for column, value in values.items():
+        row[rows[0].index(column)] = value
+    write_rows(path, [*rows, row])
+    return len(rows) + 1
+
+
 def line_of(root: Path, table: str, key: str) -> int:
     """Physical line of the row whose first cell is ``key``."""
     for number, row in enumerate(read_rows(root / "records" / f"{table}.csv"), start=1):

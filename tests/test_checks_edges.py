@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import REPO, VALID, read_rows, set_cell, write_rows
+from conftest import REPO, VALID, copy_row, read_rows, set_cell, write_rows
 
 from belarus_data import validate
 from belarus_data.checks import cells
@@ -49,26 +49,12 @@ def cells_of(root: Path, name: str, line: int, **values: str) -> None:
 
 def add_source(root: Path, source_id: str, published: str) -> None:
     """A copy of the fixture's source under another ID and publication date (same text)."""
-    path = root / "records" / "sources.csv"
-    rows = read_rows(path)
-    header = rows[0]
-    row = list(rows[1])
-    row[header.index("id")] = source_id
-    row[header.index("url")] = f"https://example.org/{source_id}"
-    row[header.index("published")] = published
-    write_rows(path, [*rows, row])
+    copy_row(root, "sources", 2, id=source_id, url=f"https://example.org/{source_id}", published=published)
 
 
 def add_claim_copy(root: Path, claim_id: str, line: int, **values: str) -> int:
     """A copy of the claim at ``line`` under another ID, with ``values`` changed; its line."""
-    path = root / "records" / "claims.csv"
-    rows = read_rows(path)
-    header = rows[0]
-    row = list(rows[line - 1])
-    for column, value in ({"id": claim_id} | values).items():
-        row[header.index(column)] = value
-    write_rows(path, [*rows, row])
-    return len(rows) + 1
+    return copy_row(root, "claims", line, **({"id": claim_id} | values))
 
 
 # --- dates against their sources (the fixture's source is published 2022-08-~10: at latest 2022-08-11) ---

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import VALID, line_of, read_rows, set_cell, write_rows
+from conftest import VALID, copy_row, line_of, read_rows, set_cell, write_rows
 
 from belarus_data import validate
 from belarus_data.checks import evidence
@@ -62,29 +62,22 @@ def add_source(root: Path, source_id: str, text: str) -> None:
     """A second source (a copy of the fixture's) whose text is ``text``."""
     name = f"{source_id}.txt"
     (root / "records" / "texts" / name).write_text(text, encoding="utf-8")
-    path = root / "records" / "sources.csv"
-    rows = read_rows(path)
-    header = rows[0]
-    row = list(rows[1])
-    row[header.index("id")] = source_id
-    row[header.index("url")] = f"https://example.org/{source_id}"
-    row[header.index("text_path")] = f"texts/{name}"
-    row[header.index("text_sha256")] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    row[header.index("text_length")] = str(len(text))
-    write_rows(path, [*rows, row])
+    copy_row(
+        root,
+        "sources",
+        2,
+        id=source_id,
+        url=f"https://example.org/{source_id}",
+        text_path=f"texts/{name}",
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text_length=str(len(text)),
+    )
 
 
 def add_claim(root: Path, claim_id: str, source_id: str, start: int, end: int, quote: str, **values: str) -> int:
     """A copy of the fixture's second claim quoting ``quote`` at start-end of ``source_id``; its line."""
-    path = root / "records" / "claims.csv"
-    rows = read_rows(path)
-    header = rows[0]
-    row = list(rows[2])
     fields = {"id": claim_id, "source_id": source_id, "start": str(start), "end": str(end), "quote": quote}
-    for name, value in (fields | {"prefix": "", "suffix": ""} | values).items():
-        row[header.index(name)] = value
-    write_rows(path, [*rows, row])
-    return len(rows) + 1
+    return copy_row(root, "claims", 3, **(fields | {"prefix": "", "suffix": ""} | values))
 
 
 # --- quotes, prefixes and suffixes at the edges of the text -------------------------------------------

@@ -3,9 +3,12 @@
 # Runs every step even after one fails, then exits non-zero if any failed.
 #
 # Environment:
-#   BASE_REF             git revision to check versioning rules and summarise changes against
-#                        (the workflow passes the pull request's base commit); default: the
+#   BASE_REF             git revision to check versioning rules and summarise changes against, reduced
+#                        to its merge-base with HEAD (the workflow passes the pull request's base
+#                        commit, the merge queue's base, or the commit before a push); default: the
 #                        merge-base of HEAD with main, when there is one.
+#   GITHUB_EVENT_NAME    push / merge_group: main after a merge, so every row is validated (no
+#                        --changed-only).
 #   GITHUB_EVENT_NAME    "pull_request" (or any BASE_REF given): the run judges a pull request, so
 #                        versioning rules that cannot run (no base, shallow clone) fail the validate step.
 #   GITHUB_ACTIONS       "true" under GitHub Actions: validate prints ::error annotations.
@@ -21,8 +24,14 @@ step() {
   echo "::endgroup::"
 }
 
-# The revision the change is judged against.
+# The revision the change is judged against. A push event's `before` is all zeros for a new branch:
+# no base. A given BASE_REF (a branch name locally, a commit in CI) is reduced to its merge-base with
+# HEAD, so that commits made on main after the branch left it are not counted as the branch's changes.
 base="${BASE_REF:-}"
+if [[ "$base" =~ ^0+$ ]]; then base=""; fi
+if [ -n "$base" ]; then
+  base=$(git merge-base HEAD "$base" 2>/dev/null) || base="$BASE_REF"
+fi
 if [ -z "$base" ]; then
   for candidate in main origin/main; do
     if git rev-parse --verify --quiet "$candidate^{commit}" >/dev/null 2>&1; then
@@ -35,9 +44,12 @@ format=text
 if [ "${GITHUB_ACTIONS:-}" = "true" ]; then format=github; fi
 pull_request=""
 if [ -n "${BASE_REF:-}" ] || [ "${GITHUB_EVENT_NAME:-}" = "pull_request" ]; then pull_request=yes; fi
+# After a merge (a push to main, a merge queue's candidate) every row is checked, not only the changed ones.
+every_row=""
+case "${GITHUB_EVENT_NAME:-}" in push | merge_group | schedule | workflow_dispatch) every_row=yes ;; esac
 
 validate_against_base() {
-  if [ -n "$base" ] && [ "$base" != "$(git rev-parse HEAD)" ]; then
+  if [ -n "$base" ] && [ "$base" != "$(git rev-parse HEAD)" ] && [ -z "$every_row" ]; then
     # A pull request: rows unchanged since main were validated when they landed (and every row is
     # checked anyway when the rules or schema change); checks across tables always cover everything.
     belarus-data validate --format "$format" --base "$base" --changed-only --summary "${GITHUB_STEP_SUMMARY:-/dev/null}"
@@ -77,9 +89,11 @@ wheel_smoke_test() {
   tmp=$(mktemp -d)
   # Explicit `|| exit 1`: `set -e` is ignored inside a function called as an `if` condition.
   (
-    python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
+    # The build backend and the wheel's dependencies come from the lock too (PIP_CONSTRAINT reaches
+    # the isolated build environment).
+    PIP_CONSTRAINT="$PWD/constraints.txt" python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
     python -m venv "$tmp/venv" || exit 1
-    "$tmp/venv/bin/python" -m pip install --quiet "$tmp"/dist/*.whl || exit 1
+    "$tmp/venv/bin/python" -m pip install --quiet -c constraints.txt "$tmp"/dist/*.whl || exit 1
     cd "$tmp" || exit 1
     "$tmp/venv/bin/python" -I -c '
 import sys
@@ -109,7 +123,7 @@ step "ruff check" ruff check .
 step "ruff format --check" ruff format --check .
 step "mypy" mypy belarus_data
 step "import layers (lint-imports)" lint-imports
-step "pytest" python -m pytest -q
+step "pytest" python3 -m pytest -q
 step "wheel + loaders in a clean venv" wheel_smoke_test
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed steps: ${failed[*]}"

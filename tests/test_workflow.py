@@ -35,10 +35,15 @@ def steps() -> list[dict[str, Any]]:
     return [step for job in load_workflow()["jobs"].values() for step in job["steps"]]
 
 
-def test_workflow_triggers_on_pull_request_only() -> None:
+def test_workflow_triggers_on_pull_requests_the_merge_queue_and_main() -> None:
     data = load_workflow()
     triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` key as True
-    assert isinstance(triggers, dict) and set(triggers) == {"pull_request"}
+    assert isinstance(triggers, dict) and set(triggers) == {"pull_request", "merge_group", "push"}
+    assert triggers["push"] == {"branches": ["main"]}
+    run = next(s for s in steps() if s.get("run") == "bash .ci/run")
+    base = run["env"]["BASE_REF"]
+    for source in ("pull_request.base.sha", "merge_group.base_sha", "github.event.before"):
+        assert source in base
     code = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")]
     assert not any("pull_request_target" in line for line in code)
 
@@ -123,7 +128,7 @@ def test_the_other_tools_exist(tool: str) -> None:
 
 def fake_tools(bin_dir: Path, failing: set[str]) -> None:
     bin_dir.mkdir()
-    for tool in ("belarus-data", "ruff", "mypy", "python"):
+    for tool in ("belarus-data", "ruff", "mypy", "python", "python3"):
         script = bin_dir / tool
         code = 1 if tool in failing else 0
         script.write_text(f'#!/bin/sh\necho "{tool} $*"\nexit {code}\n', encoding="utf-8")
@@ -144,15 +149,47 @@ def test_every_step_is_reported_even_after_a_failure(tmp_path: Path) -> None:
     for name in ("fmt --check", "schema --check", "validate --base", "ruff check", "mypy", "pytest"):
         assert f"::group::{name}" in done.stdout
     assert "FAILED: fmt --check" in done.stdout and "ok: ruff check" in done.stdout
-    assert "belarus-data validate --format github --base HEAD" in done.stdout
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
+    assert f"belarus-data validate --format github --base {head.stdout.strip()} " in done.stdout
     assert done.stdout.strip().splitlines()[-1].startswith("failed steps: fmt --check schema --check validate --base")
+
+
+def _validate_call(stdout: str) -> str:
+    return next(line for line in stdout.splitlines() if line.startswith("belarus-data validate "))
+
+
+def test_a_branch_name_is_reduced_to_its_merge_base(tmp_path: Path) -> None:
+    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    root_commit = first.stdout.split()[0]
+    done = run_checks(tmp_path, set(), BASE_REF=root_commit, GITHUB_EVENT_NAME="pull_request", SKIP_WHEEL="1")
+    merge_base = subprocess.run(
+        ["git", "merge-base", "HEAD", root_commit], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    call = _validate_call(done.stdout)
+    assert f"--base {merge_base} --changed-only" in call, call
+
+
+def test_after_a_merge_every_row_is_checked(tmp_path: Path) -> None:
+    for event in ("push", "merge_group"):
+        (tmp_path / event).mkdir()
+        done = run_checks(tmp_path / event, set(), BASE_REF="HEAD~0", GITHUB_EVENT_NAME=event, SKIP_WHEEL="1")
+        call = _validate_call(done.stdout)
+        assert "--base " in call and "--changed-only" not in call, (event, call)
+
+
+def test_a_new_branch_push_has_no_base(tmp_path: Path) -> None:
+    # GitHub sends 40 zeros as `before` when a push creates the branch.
+    done = run_checks(tmp_path, set(), BASE_REF="0" * 40, GITHUB_EVENT_NAME="push", SKIP_WHEEL="1")
+    call = _validate_call(done.stdout)
+    assert "0000000000" not in call
 
 
 def test_summary_goes_to_the_step_summary(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     done = run_checks(tmp_path, set(), BASE_REF="HEAD", GITHUB_STEP_SUMMARY=str(summary), SKIP_WHEEL="1")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert summary.read_text(encoding="utf-8") == "belarus-data diff HEAD --format markdown\n"
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
+    assert summary.read_text(encoding="utf-8") == f"belarus-data diff {head.stdout.strip()} --format markdown\n"
     assert done.stdout.strip().endswith("all checks passed")
 
 

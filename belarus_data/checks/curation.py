@@ -46,6 +46,27 @@ def spans_sentences(quote: str) -> bool:
     return INNER_BOUNDARY.search(quote) is not None
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    r"""The sentences of ``text`` as code-point ``(start, end)`` offsets, by the rule the checks apply.
+
+    White space between sentences belongs to none of them, so ``text[start:end]`` is a quotable
+    sentence (its first and last characters are not white space).
+
+    >>> sentence_spans("Minsk denied it. Moscow did not comment.\nTitle")
+    [(0, 16), (17, 40), (41, 46)]
+    """
+    spans = []
+    start = 0
+    for end in [match.end() for match in INNER_BOUNDARY.finditer(text)] + [len(text)]:
+        segment = text[start:end]
+        stripped = segment.strip()
+        if stripped:
+            first = start + (len(segment) - len(segment.lstrip()))
+            spans.append((first, first + len(stripped)))
+        start = end
+    return spans
+
+
 def _rows(values: Any) -> list[int]:
     import numpy as np
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REPO, copy_row, line_of, set_cell
 
 import belarus_data
 from belarus_data import DatasetError, edtf_bounds, load_table
@@ -18,7 +19,6 @@ from belarus_data.dates.bounds import acled_precision
 from belarus_data.export.common import load_frames
 from belarus_data.storage.derived import derived_columns, stem
 from belarus_data.storage.tables import TABLES, table
-from tests.conftest import REPO, copy_row, line_of, set_cell
 
 LOADERS = {
     "sources": belarus_data.load_sources,

@@ -275,3 +275,17 @@ def test_bounds_are_computed_once_per_distinct_value(monkeypatch: pytest.MonkeyP
     at = len(values) + 7  # a row of the second chunk
     assert out.column("date_lower")[at].as_py() == edtf_bounds(values[7]).lower == dt.date(2016, 1, 8)
     assert out.column("time_precision").null_count == 2 * values.count(None)
+
+
+def test_data_dictionary_lists_every_derived_column() -> None:
+    from belarus_data.storage.generated import data_dictionary, stale_files
+
+    text = data_dictionary()
+    for spec in TABLES:
+        section = text.split(f"## `{spec.name}`", 1)[1].split("\n## ", 1)[0]
+        for column in derived_columns(spec):
+            assert f"| `{column.name}` | date | `{column.source}` |" in section, column.name
+    assert "Where `time_precision` is empty it is derived" in text.split("## `events`", 1)[1].split("\n## ", 1)[0]
+    # the committed file is the generated one (the same drift check as `belarus-data schema --check`)
+    assert "docs/data-dictionary.md" not in stale_files(REPO)
+    assert "`date_lower`" in (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")

@@ -92,7 +92,8 @@ def precision_note(spec: Table) -> str | None:
         return None
     return (
         f"Where `{PRECISION_COLUMN}` is empty it is derived from the strict bounds of `{PRECISION_SOURCE}`: "
-        "1 if they are one day, 2 if at most seven days, 3 if longer; it stays empty if an end is open or unknown."
+        "1 if they are one day, 2 if at most seven days, 3 if longer (ACLED's meaning; the `?`, `~`, `%` qualifiers "
+        "do not change it); it stays empty if an end is open or unknown. A given value is kept."
     )
 
 

@@ -136,3 +136,12 @@ def test_sorting_by_date_lower_is_chronological(root: Path) -> None:
     # as text the day sorts before its month ('-' < '~'); by date_lower the month starts first
     assert list(events.sort_values("date_edtf").index) == [first, second]
     assert list(events.sort_values("date_lower").index) == [second, first]
+
+
+def test_loader_docstring_examples_run() -> None:
+    import doctest
+
+    from belarus_data import loaders
+
+    result = doctest.testmod(loaders, raise_on_error=False)
+    assert result.attempted >= 10 and result.failed == 0

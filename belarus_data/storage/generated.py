@@ -19,6 +19,7 @@ from belarus_data._version import __version__
 from belarus_data.models.columns import Column, json_schema_for
 from belarus_data.storage.atomic import write_text
 from belarus_data.storage.csvfile import read_bytes
+from belarus_data.storage.derived import derived_columns, precision_note
 from belarus_data.storage.paths import inside, read_file
 from belarus_data.storage.tables import TABLES, Table
 
@@ -165,6 +166,7 @@ def data_dictionary() -> str:
         links = [f"`{fk.field}` → `{fk.table}.{fk.reference}`" for fk in t.foreign_keys]
         if links:
             out += ["", "Links: " + "; ".join(links) + "."]
+        out += _derived_section(t)
         out.append("")
     out += ["# Vocabularies", ""]
     for name, codes in vocab.ALL.items():
@@ -172,6 +174,25 @@ def data_dictionary() -> str:
         out += [f"| `{code}` | {meaning} |" for code, meaning in codes.items()]
         out.append("")
     return "\n".join(out)
+
+
+def _derived_section(t: Table) -> list[str]:
+    """The columns the loaders and exports derive from the stored ones (never in the CSV)."""
+    found = derived_columns(t)
+    note = precision_note(t)
+    if not found and note is None:
+        return []
+    out = [
+        "",
+        "Derived columns, in the loaders' DataFrames (as datetime64) and the exports (as dates), not in the CSV file:",
+        "",
+        "| column | type | from | meaning |",
+        "|---|---|---|---|",
+    ]
+    out += [f"| `{d.name}` | {d.kind} | `{d.source}` | {d.description} |" for d in found]
+    if note is not None:
+        out += ["", note]
+    return out
 
 
 def generated_files(root: Path) -> dict[str, str]:

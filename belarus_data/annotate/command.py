@@ -23,10 +23,15 @@ def annotate_command(root: Path | None, target: str, no_browser: bool) -> None:
     """
     from belarus_data.annotate.session import Session, SessionError
     from belarus_data.escaping.terminal import inert
-    from belarus_data.export.common import require
+    from belarus_data.export.common import MissingExtra, require
 
-    require("starlette", "annotate", "belarus-data annotate")
-    require("uvicorn", "annotate", "belarus-data annotate")
+    try:
+        require("starlette", "annotate", "belarus-data annotate")
+        require("uvicorn", "annotate", "belarus-data annotate")
+    except MissingExtra as error:
+        click.echo(inert(f"error: {error}"), err=True)
+        # The exit code of a missing extra, wherever it is defined (as for the exports).
+        sys.exit(getattr(error, "exit_code", 2))
     from belarus_data.annotate.app import Server
     from belarus_data.annotate.security import new_token
 

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 
-from belarus_data.dates.edtf import parse
+from belarus_data.dates.edtf import stated
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _PART = {"early": (1, 10), "mid": (11, 20), "middle": (11, 20), "late": (21, 31)}
@@ -87,7 +87,7 @@ def suggest(phrase: str, anchor: str) -> str | None:
     >>> suggest("last year", "2016")
     '2015'
     """
-    bounds = parse(anchor) if anchor else None
+    bounds = stated(anchor) if anchor else None  # as written: the qualifiers are carried over below
     if bounds is None or bounds.earliest is None or bounds.latest is None:
         return None
     early, late = _at(phrase, bounds.earliest), _at(phrase, bounds.latest)

@@ -200,10 +200,11 @@ class Session:
         old: Row = {c: rows[0].get(c) for c in spec.columns}
         row = dict(old)
         for name in spec.columns:
-            if name in values or name in QUOTE_FIELDS or name in ("status_reason", "superseded_by"):
-                if name in ("id", "version", "created", "updated"):
-                    continue
-                row[name] = values.get(name) or (old.get(name) if name in QUOTE_FIELDS else None)
+            # The quote and its offsets come only from a new selection (see _quote), never from the form.
+            if name in ("id", "version", "created", "updated", "source_id", *QUOTE_FIELDS):
+                continue
+            if name in values or name in ("status_reason", "superseded_by"):
+                row[name] = values.get(name) or None
         if row == old:
             raise ScaffoldError([f"{edit_id}: nothing changed"])
         published = self._published_version(spec, edit_id)

@@ -160,7 +160,9 @@ def test_astral_quote_saved_with_code_point_offsets(dataset: Path) -> None:
     start = text.index(ASTRAL_QUOTE)
     assert start != text.encode("utf-16-le").index(ASTRAL_QUOTE.encode("utf-16-le")) // 2
     assert (row["quote"], row["start"], row["end"]) == (ASTRAL_QUOTE, str(start), str(start + len(ASTRAL_QUOTE)))
-    assert row["prefix"] == text[start - 32 : start] and row["suffix"] == text[start + len(ASTRAL_QUOTE) :].rstrip()[:32]
+    assert (
+        row["prefix"] == text[start - 32 : start] and row["suffix"] == text[start + len(ASTRAL_QUOTE) :].rstrip()[:32]
+    )
     assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", TODAY, TODAY, "active")
     assert row["asserted_by"] == "act-blr-gov"
     assert validate(dataset).ok
@@ -287,7 +289,9 @@ def test_new_source_from_a_text_file(dataset: Path) -> None:
     assert session.state()["mode"] == "claim" and session.source_id == saved[0]
     assert (dataset / "records" / "texts" / "air-force-drills-near-minsk.txt").read_bytes() == data
     assert validate(dataset).ok
-    problems = Session(dataset, text_file=ASTRAL_TEXT).check(Session(dataset, text_file=ASTRAL_TEXT).draft({"fields": fields}))
+    problems = Session(dataset, text_file=ASTRAL_TEXT).check(
+        Session(dataset, text_file=ASTRAL_TEXT).draft({"fields": fields})
+    )
     assert "already exists" in problems[0].text
 
 

@@ -55,8 +55,13 @@ def fill(driver: Any, name: str, value: str, form: str = "#claim-form") -> None:
 
 def save_and_wait(driver: Any) -> str:
     driver.find_element("css selector", '[data-testid="save-claim"]').click()
-    return str(wait_for(driver, "/^(saved|not saved)/.test(document.querySelector('#status').textContent) && "
-                        "document.querySelector('#status').textContent"))
+    return str(
+        wait_for(
+            driver,
+            "/^(saved|not saved)/.test(document.querySelector('#status').textContent) && "
+            "document.querySelector('#status').textContent",
+        )
+    )
 
 
 def test_astral_quote_selected_filled_and_saved(tmp_path: Path) -> None:

@@ -113,8 +113,8 @@ def build_app(session: Session, token: str) -> Starlette:
             try:
                 draft = session.draft(payload)
             except ScaffoldError as err:
-                problems = [{"field": "", "text": p, "code": "form", "message": p, "hint": ""} for p in err.problems]
-                return JSONResponse({"problems": problems, "saved": []})
+                listed = [{"field": "", "text": p, "code": "form", "message": p, "hint": ""} for p in err.problems]
+                return JSONResponse({"problems": listed, "saved": []})
             problems = session.check(draft)
             answer: dict[str, Any] = {
                 "problems": [p.as_dict() for p in problems],

@@ -161,9 +161,7 @@ class Session:
                 for r in self.tables["events"]
             ],
             "participants": self.tables["event_participants"],
-            "actors": [
-                {"id": n.actor_id, "name": n.name, "label": n.label, "kind": n.kind} for n in self.actors.names
-            ],
+            "actors": [{"id": n.actor_id, "name": n.name, "label": n.label, "kind": n.kind} for n in self.actors.names],
             "descriptions": {
                 spec: {c: table(spec).description_of(c) for c in table(spec).columns}
                 for spec in ("claims", "events", "sources")
@@ -276,8 +274,9 @@ class Session:
             suggestion = suggest(values["time_phrase"], values["time_anchor"])
             if suggestion:
                 draft.suggestions["time_edtf"] = suggestion
-        event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
-        choice = str(event.get("choice") or "") if event else ""
+        given = payload.get("event")
+        event: dict[str, Any] = given if isinstance(given, dict) else {}
+        choice = str(event.get("choice") or "")
         if choice == "new":
             self._draft_event(draft, event, day)
             values["event_id"] = str(draft.rows[0][1]["id"])
@@ -393,12 +392,13 @@ class Session:
         baseline = self._baseline_problems()
         found = list(draft.problems)
         for problem in report.errors:
-            prefix = where.get((problem.file, problem.line or 0))
-            if prefix is None:
+            located = where.get((problem.file, problem.line or 0))
+            if located is None:
+                # Not on a draft's line: shown only if it concerns a whole file and is new.
                 if problem.line is not None or (problem.file, problem.field, problem.code, problem.message) in baseline:
                     continue
-                prefix = ""
-            found.append(_form_problem(prefix, problem))
+                located = ""
+            found.append(_form_problem(located, problem))
         return found
 
     # ------------------------------------------------------------------ saving
@@ -408,6 +408,7 @@ class Session:
 
         written: list[str] = []
         claim_values = dict(draft.claim_values)
+        event_id = ""
         for spec, row, _, replaces in draft.rows:
             if replaces is not None:
                 replace_record(self.root, spec, row, replaces)
@@ -426,8 +427,8 @@ class Session:
                 spec, built, _ = build_record(self.root, "event", draft.event_values)
                 write_record(self.root, spec, built)
                 claim_values["event_id"] = str(built["id"])
-                written.append(str(built["id"]))
                 event_id = str(built["id"])
+                written.append(event_id)
             elif spec.name == "event_participants":
                 write_record(self.root, spec, row | {"event_id": event_id})
             else:

@@ -177,6 +177,29 @@ def test_selection_is_trimmed_of_white_space(dataset: Path) -> None:
     assert draft.quote["quote"] == "the red line"
 
 
+def test_a_later_occurrence_keeps_its_own_offsets(dataset: Path) -> None:
+    session = Session(dataset, source_id=SEED)
+    first = session.text.index("Minsk")
+    second = session.text.index("Minsk", first + 1)
+    payload = claim_fields(session.text, "Minsk")
+    payload["fields"] |= {"start": str(second), "end": str(second + 5)}
+    draft = session.draft(payload)
+    assert (draft.quote["start"], draft.occurrence) == (second, 2)
+    assert draft.quote["prefix"] and session.text[:second].endswith(draft.quote["prefix"])
+
+
+def test_odd_payloads_are_problems_not_errors(dataset: Path) -> None:
+    session = Session(dataset, source_id=SEED)
+    for payload in (
+        {},
+        {"fields": ["not", "a", "dict"]},
+        {"fields": {"start": "-5", "end": "99999999999"}, "event": {"choice": "new", "participants": 7}},
+        {"fields": {"start": "١٢", "end": "٢٠"}, "event": "x"},
+    ):
+        problems = session.check(session.draft(payload))
+        assert problems and all(p.text for p in problems), payload
+
+
 def test_check_gives_validates_message_and_save_refuses(dataset: Path) -> None:
     session = Session(dataset, source_id=SEED)
     before = (dataset / "records" / "claims.csv").read_bytes()
@@ -241,6 +264,19 @@ def test_new_event_with_participants_is_linked(dataset: Path) -> None:
     assert [r["event_id"] for r in rows_of(dataset, "claims") if r["id"] == claim_id] == [event_id]
     parts = [r for r in rows_of(dataset, "event_participants") if r["event_id"] == event_id]
     assert [(p["actor_id"], p["role"], p["version"]) for p in parts] == [("act-lukashenka", "initiator", "1")]
+    assert validate(dataset).ok
+
+
+def test_edit_linking_a_new_event(dataset: Path) -> None:
+    session = Session(dataset, source_id=SEED)
+    first = rows_of(dataset, "claims")[0]
+    fields = {k: first[k] for k in ("asserted_by", "attribution", "claim_type", "modality", "statement", "tags")}
+    event = {"choice": "new", "fields": {"event_type": "CONSULT", "event_status": "occurred", "description": "Met."}}
+    draft = session.draft({"edit_id": first["id"], "fields": fields, "event": event})
+    assert session.check(draft) == []
+    event_id, claim_id = session.save(draft)
+    assert claim_id == first["id"]
+    assert [r["event_id"] for r in rows_of(dataset, "claims") if r["id"] == claim_id] == [event_id]
     assert validate(dataset).ok
 
 

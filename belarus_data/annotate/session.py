@@ -324,7 +324,8 @@ class Session:
         draft.rows.append((spec, row, "event.", None))
         draft.event_values = {k: str(v) for k, v in row.items() if v and k not in (*LIFECYCLE, "id")}
         participants = table("event_participants")
-        for number, item in enumerate(event.get("participants") or []):
+        given = event.get("participants")
+        for number, item in enumerate(given if isinstance(given, list) else []):
             cells = _clean(item)
             if not cells.get("actor_id") and not cells.get("role"):
                 continue
@@ -411,6 +412,8 @@ class Session:
         event_id = ""
         for spec, row, _, replaces in draft.rows:
             if replaces is not None:
+                if event_id:  # the edited claim links the event just created (its ID drawn on saving)
+                    row = row | {"event_id": event_id}
                 replace_record(self.root, spec, row, replaces)
                 written.append(str(row["id"]))
             elif spec.name == "sources":

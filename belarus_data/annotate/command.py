@@ -30,13 +30,15 @@ def annotate_command(root: Path | None, target: str, no_browser: bool) -> None:
         require("uvicorn", "annotate", "belarus-data annotate")
     except MissingExtra as error:
         click.echo(inert(f"error: {error}"), err=True)
-        # The exit code of a missing extra, wherever it is defined (as for the exports).
-        sys.exit(getattr(error, "exit_code", 2))
+        from belarus_data.commands import safegroup
+
+        # The exit code of a missing extra where the group defines one (as for the exports), else usage (2).
+        sys.exit(getattr(safegroup, "MISSING_EXTRA_EXIT", 2))
     from belarus_data.annotate.app import Server
     from belarus_data.annotate.security import new_token
 
     base = dataset_root(root)
-    # The readonly guard (refusing to write into the installed package's own data) is wired here.
+    # It writes: the installed package's own data must be refused here (commands.options' guard for writers).
     path = Path(target)
     try:
         if target.startswith("src-") and not path.exists():

@@ -188,6 +188,20 @@ def test_a_later_occurrence_keeps_its_own_offsets(dataset: Path) -> None:
     assert draft.quote["prefix"] and session.text[:second].endswith(draft.quote["prefix"])
 
 
+def test_a_new_claim_ignores_forged_lifecycle_and_quote_fields(dataset: Path) -> None:
+    session = Session(dataset, source_id=SEED)
+    forged = {"id": "clm-forged00", "version": "7", "created": "2000-01-01", "record_status": "retracted"}
+    forged |= {"quote": "typed words", "prefix": "typed", "source_id": "src-other"}
+    payload = claim_fields(session.text, "the red line")
+    payload["fields"] |= forged
+    draft = session.draft(payload)
+    _, row, _, _ = draft.rows[0]
+    assert row["id"] != "clm-forged00" and str(row["id"]).startswith("clm-")
+    assert (row["version"], row["created"], row["record_status"], row["status_reason"]) == ("1", TODAY, "active", None)
+    assert (row["quote"], row["source_id"]) == ("the red line", SEED)
+    assert session.check(draft) == []
+
+
 def test_odd_payloads_are_problems_not_errors(dataset: Path) -> None:
     session = Session(dataset, source_id=SEED)
     for payload in (

@@ -295,10 +295,9 @@ class Session:
             row = dict.fromkeys(spec.columns) | self._lifecycle(day) | {"id": random_id(PREFIXES["claims"], taken)}
             if values.get("claim_type") == "prediction":
                 row["resolution"] = "open"  # as `new` does: a prediction starts open
-            row.update({k: v for k, v in values.items() if k in spec.columns and k not in QUOTE_FIELDS})
-            row.update({k: None for k in LIFECYCLE if k not in row or k in ("status_reason", "superseded_by")})
-            row.update(self._lifecycle(day))
-            row["source_id"] = self.source_id
+            # A new record's lifecycle, ID and quote are never taken from the form (as `new` refuses --set of them).
+            kept = {k: v for k, v in values.items() if k in spec.columns and k not in (*QUOTE_FIELDS, *LIFECYCLE, "id")}
+            row.update(kept | {"source_id": self.source_id})
             self._quote(draft, values, row)
             draft.rows.append((spec, row, "", None))
         draft.claim_values = {

@@ -135,3 +135,20 @@ def test_editing_a_published_claim_bumps_version_and_updated(tmp_path: Path) -> 
     assert row["statement"] == "Belarus's balancing stops where it would endanger the regime."
     assert (row["quote"], row["start"], row["end"]) == (first["quote"], first["start"], first["end"])
     assert validate(root).ok
+
+
+def test_new_source_started_from_a_text_file(tmp_path: Path) -> None:
+    root = copy_dataset(tmp_path / "dataset")
+    with serving(root, text_file=ASTRAL_TEXT) as server, chromium() as driver:
+        box = open_page(driver, server.url)
+        assert box.get_property("textContent") == ASTRAL_TEXT.read_text(encoding="utf-8")
+        fields = {"title": "Air drills", "outlet": "Test", "url": "https://example.org/x", "redistribution": "yes"}
+        for name, value in (fields | {"outlet_actor_id": "Belarus in Focus"}).items():
+            fill(driver, name, value, "#source-form")
+        wait_for(driver, "document.querySelector('#source-derived').textContent.includes('text_sha256')")
+        driver.find_element("css selector", '[data-testid="save-source"]').click()
+        wait_for(driver, "!document.querySelector('#claim-form').hidden")  # on to the new source's claims
+    row = next(r for r in rows_of(root, "sources") if r["id"] == "src-air-drills")
+    assert (row["outlet_actor_id"], row["text_path"]) == ("act-belarus-in-focus", "texts/air-drills.txt")
+    assert (root / "records" / "texts" / "air-drills.txt").read_bytes() == ASTRAL_TEXT.read_bytes()
+    assert validate(root).ok

@@ -18,9 +18,10 @@ def main() -> None:
 
 
 def _register_commands() -> None:
+    from belarus_data.annotate import command as annotate
     from belarus_data.commands import export, review, validate
 
-    for module in (validate, review, export):
+    for module in (validate, review, export, annotate):
         module.register(main)
 
 

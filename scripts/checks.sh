@@ -11,6 +11,9 @@
 #   GITHUB_ACTIONS       "true" under GitHub Actions: validate prints ::error annotations.
 #   GITHUB_STEP_SUMMARY  when set, the validation report and the record changes are written there as Markdown.
 #   SKIP_WHEEL=1         skip the wheel build + clean-venv smoke test (it downloads dependencies).
+#   WHEEL=path.whl       smoke-test this wheel instead of building one (the release workflow's own build).
+#
+# `bash scripts/checks.sh wheel-smoke-test` runs only the wheel smoke test (the release workflow does).
 set -u
 cd "$(dirname "$0")/.."
 failed=()
@@ -77,7 +80,11 @@ wheel_smoke_test() {
   tmp=$(mktemp -d)
   # Explicit `|| exit 1`: `set -e` is ignored inside a function called as an `if` condition.
   (
-    python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
+    if [ -n "${WHEEL:-}" ]; then
+      mkdir -p "$tmp/dist" && cp "$WHEEL" "$tmp/dist/" || exit 1
+    else
+      python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
+    fi
     python -m venv "$tmp/venv" || exit 1
     "$tmp/venv/bin/python" -m pip install --quiet "$tmp"/dist/*.whl || exit 1
     cd "$tmp" || exit 1
@@ -111,10 +118,17 @@ print(f"installed wheel: loaders and validate OK; texts shipped: {len(shipped)},
   return $status
 }
 
+if [ "${1:-}" = "wheel-smoke-test" ]; then
+  wheel_smoke_test
+  exit $?
+fi
+
 step "fmt --check" belarus-data fmt --check
 step "schema --check" belarus-data schema --check
 step "validate --base" validate_against_base
 step "diff (record changes)" summarise_changes
+# The package version and CHANGELOG.md move together (docs/versioning.md): a changed version needs its section.
+step "version and CHANGELOG" python scripts/release_check.py check ${base:+--base "$base"}
 step "ruff check" ruff check .
 step "ruff format --check" ruff format --check .
 step "mypy" mypy belarus_data

@@ -84,8 +84,9 @@ def test_a_shipped_text_is_checked_in_the_installed_copy(tmp_path: Path) -> None
 
 def test_writable_root_refuses_only_installed_data(tmp_path: Path) -> None:
     installed = _installed(tmp_path / "i")
-    with pytest.raises(ReadOnlyRoot, match="git clone https://github.com/belarus-data/belarus-data.git"):
+    with pytest.raises(ReadOnlyRoot) as refused:
         writable_root(installed)
+    assert "git clone https://github.com/belarus-data/belarus-data.git" in str(refused.value)
     checkout = _copy(tmp_path / "c", manifest=True, text=True)
     assert writable_root(checkout) == checkout
     assert writable_root(REPO) == REPO

@@ -90,3 +90,31 @@ def test_writable_root_refuses_only_installed_data(tmp_path: Path) -> None:
     checkout = _copy(tmp_path / "c", manifest=True, text=True)
     assert writable_root(checkout) == checkout
     assert writable_root(REPO) == REPO
+
+
+@pytest.mark.parametrize("kind", ["json", "parquet", "sqlite"])
+def test_exports_carry_no_source_text(tmp_path: Path, kind: str) -> None:
+    # Exports write the tables (quotes with their 32-character context), never the texts themselves.
+    from click.testing import CliRunner
+
+    from belarus_data.cli import main
+
+    out = tmp_path / "out"
+    target = out / "x.db" if kind == "sqlite" else out
+    result = CliRunner().invoke(main, ["export", kind, str(target), "--root", str(REPO)])
+    assert result.exit_code == 0, result.output
+    text = (REPO / "records" / TEXT).read_bytes()
+    # The longest run of the text a quote carries with its context, plus one line: far below the text.
+    paragraphs = [p for p in text.split(b"\n") if len(p) > 200]
+    assert paragraphs
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written
+    for path in written:
+        data = path.read_bytes()
+        if path.suffix == ".parquet":  # compressed: compare the values themselves
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+            data = b"\n".join(str(v).encode() for column in table.columns for v in column.to_pylist())
+        assert text not in data, path
+        assert not [p for p in paragraphs if p in data], path

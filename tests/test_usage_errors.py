@@ -54,12 +54,10 @@ def test_every_root_command_is_listed() -> None:
 def _not_datasets(tmp_path: Path) -> dict[str, Path]:
     empty = tmp_path / "empty"
     empty.mkdir()
-    records_only = tmp_path / "records-only"  # records/ without datapackage.json: not a dataset
-    (records_only / "records").mkdir(parents=True)
-    other = tmp_path / "other-package"  # another data package's descriptor beside records/
-    (other / "records").mkdir(parents=True)
-    (other / "datapackage.json").write_text('{"name": "someone-else"}\n', encoding="utf-8")
-    return {"missing": tmp_path / "no" / "such" / "dir", "empty": empty, "records-only": records_only, "other": other}
+    unrelated = tmp_path / "unrelated"  # a directory of other things: none of datapackage.json, records/, schema/
+    (unrelated / "docs").mkdir(parents=True)
+    (unrelated / "README.md").write_text("# notes\n", encoding="utf-8")
+    return {"missing": tmp_path / "no" / "such" / "dir", "empty": empty, "unrelated": unrelated}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -76,6 +74,15 @@ def test_no_dataset_is_a_usage_error(tmp_path: Path, command: str) -> None:
         assert "Traceback" not in result.output
         # Nothing was written: no output, and nothing in the would-be root.
         assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before, kind
+
+
+def test_a_broken_dataset_is_still_a_dataset(tmp_path: Path) -> None:
+    # Only a directory with no part of a dataset is "no dataset": a missing or foreign descriptor, or
+    # records/ alone, is a dataset with problems, reported with their places (exit 1), as the gate needs.
+    records_only = tmp_path / "records-only"
+    (records_only / "records").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["validate", "--root", str(records_only), "--no-base"])
+    assert result.exit_code == 1 and "datapackage.json" in result.output and "no dataset at" not in result.output
 
 
 def test_info_on_an_empty_directory_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

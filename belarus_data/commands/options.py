@@ -21,15 +21,15 @@ def dataset_root(root: Path | None) -> Path:
     "no dataset at …"), never a dataset with every file missing.
     """
     from belarus_data.escaping.terminal import inert
-    from belarus_data.storage.paths import is_dataset_root, resolve_root
+    from belarus_data.storage.paths import holds_dataset, resolve_root
 
     base = resolve_root(root, prefer_checkout=True)
-    if not is_dataset_root(base):
+    if not holds_dataset(base):
         what = "does not exist" if not base.exists() else "is not a directory" if not base.is_dir() else ""
         raise click.UsageError(
             inert(
                 f"no dataset at {base}"
-                + (f" (it {what})" if what else " (no datapackage.json beside a records/ directory)")
+                + (f" (it {what})" if what else " (no datapackage.json, records/ or schema/ in it)")
                 + ": pass --root with a belarus-data checkout, or run the command inside one"
             )
         )

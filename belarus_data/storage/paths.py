@@ -110,6 +110,25 @@ def is_dataset_root(path: Path) -> bool:
     return broken_but_ours
 
 
+DATASET_PARTS = ("datapackage.json", "records", "schema")
+
+
+def holds_dataset(path: Path) -> bool:
+    """Whether ``path`` is a directory with any part of a dataset (``datapackage.json``, ``records/``, ``schema/``).
+
+    Looser than :func:`is_dataset_root` on purpose: a dataset whose descriptor is
+    missing, renamed or broken is still a dataset, for ``validate`` to report
+    (exit 1, located); only a directory with none of its parts, or none at all,
+    is "no dataset" (a usage error).
+
+    >>> holds_dataset(Path("/nonexistent"))
+    False
+    """
+    if not path.is_dir():
+        return False
+    return any((path / part).exists() or (path / part).is_symlink() for part in DATASET_PARTS)
+
+
 def checkout_root(start: Path | None = None) -> Path | None:
     """The belarus-data checkout containing ``start`` (default: the working directory), if any."""
     here = (start or Path.cwd()).resolve()

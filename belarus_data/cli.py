@@ -1,6 +1,8 @@
 """The ``belarus-data`` command: a thin layer over the library.
 
-Exit codes: 0 success, 1 invalid data (or drift), 2 usage error, 3 internal error (a bug: report it).
+Exit codes (the table is in README.md): 0 success, 1 invalid data (or drift, or a file that cannot be
+read or written), 2 usage error (including no dataset at the root), 3 internal error (a bug: report
+it), 4 an optional extra is missing, 141 the reader of the output went away.
 """
 
 from __future__ import annotations

@@ -133,4 +133,5 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
         summary=summarise({name: t.data for name, t in ctx.tables.items()}),
         scope=scope,
         base=base.label if base is not None else None,
+        notes=list(ctx.notes),
     )

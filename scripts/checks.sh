@@ -14,6 +14,9 @@
 #   GITHUB_ACTIONS       "true" under GitHub Actions: validate prints ::error annotations.
 #   GITHUB_STEP_SUMMARY  when set, the validation report and the record changes are written there as Markdown.
 #   SKIP_WHEEL=1         skip the wheel build + clean-venv smoke test (it downloads dependencies).
+#   WHEEL=path.whl       smoke-test this wheel instead of building one (the release workflow's own build).
+#
+# `bash scripts/checks.sh wheel-smoke-test` runs only the wheel smoke test (the release workflow does).
 set -u
 cd "$(dirname "$0")/.."
 failed=()
@@ -89,9 +92,12 @@ wheel_smoke_test() {
   tmp=$(mktemp -d)
   # Explicit `|| exit 1`: `set -e` is ignored inside a function called as an `if` condition.
   (
-    # The build backend and the wheel's dependencies come from the lock too (PIP_CONSTRAINT reaches
-    # the isolated build environment).
-    PIP_CONSTRAINT="$PWD/constraints.txt" python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
+    if [ -n "${WHEEL:-}" ]; then
+      mkdir -p "$tmp/dist" && cp "$WHEEL" "$tmp/dist/" || exit 1
+    else
+      # The build backend comes from the lock too (PIP_CONSTRAINT reaches the isolated build environment).
+      PIP_CONSTRAINT="$PWD/constraints.txt" python -m build --wheel --outdir "$tmp/dist" . >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; exit 1; }
+    fi
     python -m venv "$tmp/venv" || exit 1
     "$tmp/venv/bin/python" -m pip install --quiet -c constraints.txt "$tmp"/dist/*.whl || exit 1
     cd "$tmp" || exit 1
@@ -107,7 +113,17 @@ for name, frame in frames.items():
 assert len(frames["sources"]) and len(frames["claims"]), "the wheel ships no records"
 report = bd.validate()
 assert report.ok, [p.as_text() for p in report.errors]
-print("installed wheel: loaders and validate OK")
+# Texts whose source is not redistributable are not in the wheel: validate notes that once.
+import csv
+from belarus_data.storage.paths import installed_root
+data = installed_root()
+with open(data / "records" / "sources.csv", encoding="utf-8", newline="") as handle:
+    withheld = [row["text_path"] for row in csv.DictReader(handle) if row["text_path"] and row["redistribution"] != "yes"]
+shipped = sorted(str(p.relative_to(data / "records")) for p in data.glob("records/texts/*"))
+notes = [n for n in report.notes if n.code == "texts-not-shipped"]
+assert len(notes) == (1 if withheld else 0), report.notes
+assert not set(withheld) & set(shipped), shipped
+print(f"installed wheel: loaders and validate OK; texts shipped: {len(shipped)}, not shipped: {len(withheld)}")
 '
   )
   status=$?
@@ -115,10 +131,17 @@ print("installed wheel: loaders and validate OK")
   return $status
 }
 
+if [ "${1:-}" = "wheel-smoke-test" ]; then
+  wheel_smoke_test
+  exit $?
+fi
+
 step "fmt --check" belarus-data fmt --check
 step "schema --check" belarus-data schema --check
 step "validate --base" validate_against_base
 step "diff (record changes)" summarise_changes
+# The package version and CHANGELOG.md move together (docs/versioning.md): a changed version needs its section.
+step "version and CHANGELOG" python scripts/release_check.py check ${base:+--base "$base"}
 step "ruff check" ruff check .
 step "ruff format --check" ruff format --check .
 step "mypy" mypy belarus_data

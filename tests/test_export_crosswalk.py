@@ -19,7 +19,15 @@ def test_every_event_type_is_mapped_or_explicitly_unmapped(system: str) -> None:
     assert set(frame["event_type"]) == set(vocab.EVENT_TYPE)
     assert set(frame["match"]) <= set(MATCHES)
     assert not frame.duplicated().any()
-    assert frame["event_type"].dtype == pd.StringDtype()
+    for name in frame.columns:
+        assert isinstance(frame[name].dtype, pd.CategoricalDtype) == (name != "note"), name
+    assert frame["note"].dtype == pd.StringDtype()
+    assert list(frame["match"].cat.categories) == list(MATCHES)
+    # The same categories as the loaders' columns: a merge with the events keeps event_type categorical.
+    events = belarus_data.load_events()
+    assert frame["event_type"].dtype == events["event_type"].dtype
+    merged = events.merge(frame, on="event_type")
+    assert isinstance(merged["event_type"].dtype, pd.CategoricalDtype) and len(merged)
 
 
 def test_cameo_codes_are_codes_and_acled_pairs_exist() -> None:

@@ -99,6 +99,6 @@ def test_schema_check_rejects_and_locates_a_bad_record(root: Path) -> None:
 def test_missing_extra_names_it(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "jsonschema_rs", None)
     result = CliRunner().invoke(main, ["export", "json", str(tmp_path / "j"), "--root", str(root)])
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # MISSING_EXTRA_EXIT, not the usage code
     assert "pip install 'belarus-data[json]'" in result.stderr
     assert not (tmp_path / "j").exists()

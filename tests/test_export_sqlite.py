@@ -131,7 +131,7 @@ def test_invalid_dataset_is_refused_and_nothing_is_replaced(tmp_path: Path, root
 def test_missing_extra_names_it(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "sqlite_utils", None)  # makes `import sqlite_utils` raise ImportError
     result = CliRunner().invoke(main, ["export", "sqlite", str(tmp_path / "x.db"), "--root", str(root)])
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # MISSING_EXTRA_EXIT, not the usage code
     assert "pip install 'belarus-data[sqlite]'" in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert not (tmp_path / "x.db").exists()

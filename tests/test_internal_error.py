@@ -45,6 +45,9 @@ def test_usage_errors_and_invalid_data_keep_their_exit_codes(tmp_path: Path) -> 
     assert runner.invoke(main, ["--help"]).exit_code == 0
     empty = tmp_path / "empty"
     empty.mkdir()
+    # No dataset at all is a usage error (issue 14); a dataset with its files missing is invalid data.
+    assert runner.invoke(main, ["validate", "--root", str(empty)]).exit_code == 2
+    (empty / "records").mkdir()
     assert runner.invoke(main, ["validate", "--root", str(empty)]).exit_code == 1
 
 

@@ -128,7 +128,7 @@ def test_unknown_suffix_is_a_usage_error(tmp_path: Path, root: Path) -> None:
 def test_missing_extra_names_it(tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     result = CliRunner().invoke(main, ["timeline", str(tmp_path / "t.png"), "--root", str(root)])
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # MISSING_EXTRA_EXIT, not the usage code
     assert "pip install 'belarus-data[plot]'" in result.stderr
     assert not (tmp_path / "t.png").exists()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from belarus_data.problems import Problem
+from belarus_data.problems import Note, Problem
 from belarus_data.storage.csvfile import ParsedTable
 from belarus_data.storage.tables import Table
 
@@ -44,6 +44,7 @@ class Context:
     engine: Engine = "fast"
     quotes_verified: np.ndarray | None = None  # claims whose quote is exactly at its offsets in its text
     skips: list[Skip] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # what a check could not do, by design (not a problem)
 
     def add(
         self, table: Table | ParsedTable, index: int | None, column: str | None, code: str, message: str, hint: str = ""
@@ -56,7 +57,14 @@ class Context:
     def narrowed(self, rows: dict[str, np.ndarray]) -> Context:
         """A context holding only ``rows`` of each table (with their own line numbers), sharing the problem list."""
         tables = {name: parsed.take(rows[name]) for name, parsed in self.tables.items() if name in rows}
-        return Context(root=self.root, tables=tables, problems=self.problems, engine=self.engine, skips=self.skips)
+        return Context(
+            root=self.root,
+            tables=tables,
+            problems=self.problems,
+            engine=self.engine,
+            skips=self.skips,
+            notes=self.notes,
+        )
 
     def skipped(
         self,

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from belarus_data.checks.context import Context
 from belarus_data.models import integers
 from belarus_data.models.columns import SHA256, TEXT_PATH
-from belarus_data.problems import Problem
+from belarus_data.problems import Note, Problem
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.arrays import mask, strings, take_rows
-from belarus_data.storage.paths import UnsafePath, inside
+from belarus_data.storage.paths import REPOSITORY, UnsafePath, inside, is_installed_data
 from belarus_data.storage.sourcetexts import SourceTexts, TextFile
 from belarus_data.storage.tables import table
 
@@ -147,32 +147,46 @@ def check_source_texts(ctx: Context) -> None:
 
     if "sources" not in ctx.tables:
         return
-    rows = ctx.tables["sources"].data.select(["id", "text_path", "text_sha256", "text_length"]).to_pylist()
+    rows = (
+        ctx.tables["sources"]
+        .data.select(["id", "text_path", "text_sha256", "text_length", "redistribution"])
+        .to_pylist()
+    )
     texts = _texts_dir(ctx)
     files: list[TextFile] = []
     row_of_file: list[int] = []
+    installed = is_installed_data(ctx.root)
+    withheld: list[int] = []  # installed data: sources whose text the wheel leaves out (its licence)
     for index, row in enumerate(rows):
         if not row["id"] or not row["text_path"]:
             continue
         found = _plain_file(texts, row["text_path"]) if texts is not None else None
+        if found is None and installed and _withheld(ctx, row):
+            withheld.append(index)
+            continue
         if found is None:
             found = _checked_file(ctx, index, row["text_path"])
         if found is not None:
             files.append(TextFile(row["id"], found.path, found.size))
             row_of_file.append(index)
     claims = None
+    not_shipped = np.zeros(0, dtype=bool)
     if "claims" in ctx.tables:
         claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
         ctx.quotes_verified = np.zeros(claims.num_rows, dtype=bool)
         file_of_claim = _positions(claims.column("source_id"), [f.source_id for f in files])
         source_row = _positions(claims.column("source_id"), [row["id"] for row in rows])
+        not_shipped = np.isin(source_row, withheld)  # accounted for by the note below, not a skip
+        unread = (file_of_claim < 0) & ~not_shipped
         ctx.skipped(
             table("claims"),
-            np.flatnonzero(file_of_claim < 0),
+            np.flatnonzero(unread),
             ("source_id",),
             "its source, or the source's text, cannot be read",
-            upstream=(table("sources"), source_row[file_of_claim < 0]),
+            upstream=(table("sources"), source_row[unread]),
         )
+    if withheld:
+        _note_withheld(ctx, [str(rows[i]["id"]) for i in withheld], int(not_shipped.sum()))
     sizes = np.cumsum([f.size for f in files])
     budget = SearchBudget()
     first = 0
@@ -193,6 +207,35 @@ def check_source_texts(ctx: Context) -> None:
                     ctx, store, known, part, members, source_row[members], search
                 )
         first = last
+
+
+def _withheld(ctx: Context, row: dict[str, str | None]) -> bool:
+    """Whether the installed data lacks this source's text by design: not redistributable, and not there.
+
+    Only a text whose source says ``redistribution`` ``yes`` is shipped in the
+    wheel (hatch_build.py); any other may be absent there. A text that is
+    present is checked as everywhere; one marked ``yes`` must be present.
+    """
+    if row["redistribution"] == "yes":
+        return False
+    try:
+        path = inside(ctx.root / "records", row["text_path"] or "")
+    except UnsafePath:
+        return False  # the usual checks report the path
+    return not path.exists() and not path.is_symlink()
+
+
+def _note_withheld(ctx: Context, source_ids: list[str], quotes: int) -> None:
+    """Once per validation: which sources' texts the installed package does not ship, and where they are checked."""
+    shown = ", ".join(source_ids[:10]) + (f" and {len(source_ids) - 10:,} more" if len(source_ids) > 10 else "")
+    ctx.notes.append(
+        Note(
+            "texts-not-shipped",
+            f"the installed package does not ship the texts of {len(source_ids):,} source(s) whose licence does "
+            f"not allow redistribution ({shown}), so their {quotes:,} quote(s) were not checked here; they are "
+            f"verified against the texts in the repository's CI ({REPOSITORY})",
+        )
+    )
 
 
 def _positions(values: pa.ChunkedArray, keys: list[str]) -> np.ndarray:

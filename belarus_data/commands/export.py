@@ -3,7 +3,7 @@
 Each command parses options, calls a library function from
 :mod:`belarus_data.export`, prints what it wrote, and turns known failures into
 a message and an exit code: 1 for invalid data or an output that cannot be
-written, 2 for a missing optional extra or a bad argument.
+written, 2 for a bad argument (or no dataset at the root), 4 for a missing optional extra.
 """
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ def _failures(output: Path | None = None) -> Iterator[None]:
     try:
         yield
     except MissingExtra as error:
+        from belarus_data.commands.safegroup import MISSING_EXTRA_EXIT
+
         click.echo(inert(f"error: {error}"), err=True)
-        sys.exit(2)
+        sys.exit(MISSING_EXTRA_EXIT)
     except DatasetError as error:
         for line in problem_lines(error.problems):
             click.echo(line, err=True)
@@ -101,7 +103,8 @@ def export_sqlite(out: Path, root: Path | None, metadata: Path | None) -> None:
     """
     from belarus_data.export.sqlite import export_sqlite as run
 
-    _wrote(_run("sqlite", lambda step: run(out, dataset_root(root), step, metadata), out))
+    base = dataset_root(root)
+    _wrote(_run("sqlite", lambda step: run(out, base, step, metadata), out))
 
 
 @export.command("parquet")
@@ -111,7 +114,8 @@ def export_parquet(directory: Path, root: Path | None) -> None:
     """Write one <table>.parquet per table into DIRECTORY (Arrow types from the schema)."""
     from belarus_data.export.parquet import export_parquet as run
 
-    _wrote(_run("parquet", lambda step: run(directory, dataset_root(root), step), directory))
+    base = dataset_root(root)
+    _wrote(_run("parquet", lambda step: run(directory, base, step), directory))
 
 
 @export.command("json")
@@ -121,7 +125,8 @@ def export_json(directory: Path, root: Path | None) -> None:
     """Write <table>.json per table and a nested claims.jsonl into DIRECTORY, validated against the JSON Schemas."""
     from belarus_data.export.jsonout import export_json as run
 
-    _wrote(_run("json", lambda step: run(directory, dataset_root(root), step), directory))
+    base = dataset_root(root)
+    _wrote(_run("json", lambda step: run(directory, base, step), directory))
 
 
 @click.command()
@@ -138,7 +143,8 @@ def timeline(out: Path, root: Path | None) -> None:
         format_of(out)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="OUT") from None
-    _wrote([_run("timeline", lambda step: write_timeline(out, dataset_root(root), step), out)])
+    base = dataset_root(root)
+    _wrote([_run("timeline", lambda step: write_timeline(out, base, step), out)])
 
 
 @click.command()
@@ -149,7 +155,8 @@ def info(root: Path | None, as_json: bool) -> None:
     from belarus_data.escaping.terminal import inert, inert_json
     from belarus_data.export.info import dataset_info, render_info
 
-    summary = _run("info", lambda step: dataset_info(dataset_root(root), step))
+    base = dataset_root(root)
+    summary = _run("info", lambda step: dataset_info(base, step))
     if as_json:
         click.echo(inert_json(json.dumps(summary, indent=2, ensure_ascii=False)))
     else:

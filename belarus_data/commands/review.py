@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from belarus_data.commands.options import ROOT_OPTION, dataset_root
+from belarus_data.commands.options import ROOT_OPTION, dataset_root, missing_line, writable_dataset_root
 
 
 @click.command("fmt")
@@ -29,7 +29,8 @@ def fmt_command(root: Path | None, check: bool) -> None:
     from belarus_data.storage.formatting import format_dataset
     from belarus_data.storage.paths import UnsafePath
 
-    base = dataset_root(root)
+    # --check only reads; formatting writes, so the installed (read-only) data is refused.
+    base = dataset_root(root) if check else writable_dataset_root(root)
     for directory in written_directories(base):
         # Temporary files of a killed run (storage.atomic): removed by the command that writes here.
         for path in leftovers(directory) if check else remove_leftovers_in(directory):
@@ -46,9 +47,11 @@ def fmt_command(root: Path | None, check: bool) -> None:
         click.echo(line, err=True)
     for relative in result.changed:
         click.echo(f"{relative}: not in canonical form (run `belarus-data fmt`)" if check else f"formatted {relative}")
-    if check and not result.changed and result.ok:
+    for relative in result.missing:
+        click.echo(inert(missing_line(base, relative)))
+    if check and not result.changed and not result.missing and result.ok:
         click.echo("all files are in canonical form")
-    sys.exit(1 if result.problems or (check and result.changed) else 0)
+    sys.exit(1 if result.problems or (check and (result.changed or result.missing)) else 0)
 
 
 @click.command("diff")
@@ -122,7 +125,7 @@ def new_command(
         if not sep or not name:
             raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--set")
         values[name.strip()] = value
-    base = dataset_root(root)
+    base = dataset_root(root) if dry_run else writable_dataset_root(root)
     try:
         spec, row, text_bytes = build_record(
             base, kind, values, record_id=record_id, quote=quote, occurrence=occurrence, text_file=text_file

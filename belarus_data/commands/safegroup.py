@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 INTERNAL_ERROR_EXIT = 3
+MISSING_EXTRA_EXIT = 4  # an optional extra is not installed (export/common.py MissingExtra): not a usage error
 BROKEN_PIPE_EXIT = 128 + signal.SIGPIPE  # 141: what a shell reports for a process killed by SIGPIPE
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from belarus_data.commands.options import ROOT_OPTION, dataset_root
+from belarus_data.commands.options import ROOT_OPTION, dataset_root, missing_line, writable_dataset_root
 from belarus_data.commands.safegroup import SafeGroup
 
 
@@ -149,19 +149,25 @@ def validate(
 @click.option("--check", is_flag=True, help="Only report generated files that differ from the models; exit 1 if any.")
 def schema(root: Path | None, check: bool) -> None:
     """Generate schema/, datapackage.json and docs/data-dictionary.md from the models."""
-    from belarus_data.storage.generated import stale_files, write_generated
+    from belarus_data.escaping.terminal import inert
+    from belarus_data.storage.generated import missing_files, stale_files, write_generated
 
-    base = dataset_root(root)
     if check:
+        base = dataset_root(root)
         stale = stale_files(base)
+        absent = set(missing_files(base))
         for relative in stale:
-            click.echo(f"{relative}: differs from the models (run `belarus-data schema`)")
+            if relative in absent:
+                click.echo(inert(missing_line(base, relative)))
+            else:
+                click.echo(f"{relative}: differs from the models (run `belarus-data schema`)")
         if stale:
             sys.exit(1)
         click.echo("generated files are up to date")
         return
     from belarus_data.storage.paths import UnsafePath
 
+    base = writable_dataset_root(root)  # the installed (read-only) data is refused
     try:
         written = write_generated(base)
     except UnsafePath as err:

@@ -111,18 +111,35 @@ def _row_problem(system: System, row: dict[str, str]) -> str | None:
 def load_crosswalk(system: System = "cameo") -> pd.DataFrame:
     """The crosswalk from PLOVER event types to ``"cameo"`` codes or ``"acled"`` event types, as a DataFrame.
 
-    Empty cells are missing values. Merge it on ``event_type`` (and, where
-    ``mode`` is filled, on the event's mode too).
+    Empty cells are missing values. Every column but ``note`` is categorical:
+    ``event_type`` and ``mode`` with the same categories as the loaders' columns
+    (so a merge with :func:`belarus_data.load_events` keeps them categorical),
+    ``match`` with its five codes, the other scheme's columns with their codes.
+    Merge it on ``event_type`` (and, where ``mode`` is filled, on the event's mode too).
 
     >>> import belarus_data
     >>> cw = belarus_data.load_crosswalk("cameo")
     >>> sorted(cw.loc[cw.event_type == "COOPERATE", "cameo_code"])[:2]
     ['06', '061']
+    >>> str(cw["match"].dtype)
+    'category'
     """
     import pandas as pd
 
     frame = pd.DataFrame(crosswalk_rows(system), columns=list(COLUMNS[system]), dtype=pd.StringDtype())
-    return frame.replace("", pd.NA)
+    frame = frame.replace("", pd.NA)
+    known: dict[str, list[str]] = {
+        "event_type": list(vocab.EVENT_TYPE),
+        "mode": list(vocab.EVENT_MODE),
+        "match": list(MATCHES),
+        "acled_event_type": list(ACLED_TYPES),
+        "acled_sub_event_type": sorted({sub for subs in ACLED_TYPES.values() for sub in subs}),
+    }
+    for name in COLUMNS[system]:
+        if name != "note":
+            categories = known.get(name) or sorted(frame[name].dropna().unique())
+            frame[name] = frame[name].astype(object).astype(pd.CategoricalDtype([str(c) for c in categories]))
+    return frame
 
 
 def cameo_matches(event_type: str, cameo_code: str, mode: str | None = None) -> bool:

@@ -28,6 +28,7 @@ class FormatResult:
     """What formatting found: files whose bytes differ from canonical form, and files it could not format."""
 
     changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # with ``check``: generated files that are not there
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -129,7 +130,7 @@ def format_dataset(root: Path, *, check: bool = False) -> FormatResult:
     >>> result.changed  # doctest: +SKIP
     []
     """
-    from belarus_data.storage.generated import stale_files, write_generated
+    from belarus_data.storage.generated import missing_files, stale_files, write_generated
 
     result = FormatResult()
     for table in TABLES:
@@ -143,5 +144,10 @@ def format_dataset(root: Path, *, check: bool = False) -> FormatResult:
         result.changed.append(table.path)
         if not check:
             write_bytes(path, formatted)
-    result.changed += stale_files(root) if check else write_generated(root)
+    if check:
+        absent = set(missing_files(root))
+        for relative in stale_files(root):
+            (result.missing if relative in absent else result.changed).append(relative)
+    else:
+        result.changed += write_generated(root)
     return result

@@ -216,6 +216,15 @@ def stale_files(root: Path) -> list[str]:
     return [rel for rel, content in generated_files(root).items() if not _is_current(root / rel, content)]
 
 
+def missing_files(root: Path) -> list[str]:
+    """Generated files that are not there at all (or not regular files): "missing", not "differs".
+
+    The copy of the dataset installed with the package ships no ``docs/``; ``fmt
+    --check`` and ``schema --check`` say so instead of calling the file malformed.
+    """
+    return [rel for rel in generated_files(root) if (root / rel).is_symlink() or not (root / rel).is_file()]
+
+
 def write_generated(root: Path) -> list[str]:
     """Write every stale generated file (atomically); returns what was written.
 

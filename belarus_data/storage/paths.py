@@ -18,6 +18,11 @@ from typing import BinaryIO
 from belarus_data.storage.jsonpos import scan
 
 PACKAGE_NAME = "belarus-data"
+REPOSITORY = "https://github.com/belarus-data/belarus-data"  # [project.urls] in pyproject.toml
+CLONE_HINT = f"git clone {REPOSITORY}.git"
+# Written into the wheel's copy of the dataset by hatch_build.py (never present in a checkout): what the
+# build left out, and that this copy is installed data.
+INSTALLED_MANIFEST = "installed.json"
 MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024  # datapackage.json is never read past this, by any command
 MAX_DESCRIPTOR_DEPTH = 32
 
@@ -105,6 +110,25 @@ def is_dataset_root(path: Path) -> bool:
     return broken_but_ours
 
 
+DATASET_PARTS = ("datapackage.json", "records", "schema")
+
+
+def holds_dataset(path: Path) -> bool:
+    """Whether ``path`` is a directory with any part of a dataset (``datapackage.json``, ``records/``, ``schema/``).
+
+    Looser than :func:`is_dataset_root` on purpose: a dataset whose descriptor is
+    missing, renamed or broken is still a dataset, for ``validate`` to report
+    (exit 1, located); only a directory with none of its parts, or none at all,
+    is "no dataset" (a usage error).
+
+    >>> holds_dataset(Path("/nonexistent"))
+    False
+    """
+    if not path.is_dir():
+        return False
+    return any((path / part).exists() or (path / part).is_symlink() for part in DATASET_PARTS)
+
+
 def checkout_root(start: Path | None = None) -> Path | None:
     """The belarus-data checkout containing ``start`` (default: the working directory), if any."""
     here = (start or Path.cwd()).resolve()
@@ -121,6 +145,53 @@ def installed_root() -> Path:
     if bundled.is_dir():
         return bundled
     return package.parent
+
+
+def is_installed_data(root: Path) -> bool:
+    """Whether ``root`` is a copy of the dataset installed with the package (``site-packages/belarus_data/_data``).
+
+    Either the data of the package running now, or any copy the wheel's build
+    marked (``installed.json``) that sits as ``_data`` inside an installed
+    ``belarus_data`` package. A checkout is never one: the repository has no
+    ``_data`` directory beside the package, and a pull request cannot choose
+    where the dataset it is checked in lives.
+
+    >>> is_installed_data(Path("."))
+    False
+    """
+    resolved = root.resolve()
+    bundled = Path(str(resources.files("belarus_data"))) / "_data"
+    if bundled.is_dir() and resolved == bundled.resolve():
+        return True
+    return (
+        resolved.name == "_data"
+        and (resolved / INSTALLED_MANIFEST).is_file()
+        and (resolved.parent / "__init__.py").is_file()
+    )
+
+
+class ReadOnlyRoot(Exception):
+    """A command that writes was pointed at the installed data, which is read-only."""
+
+
+def writable_root(root: Path) -> Path:
+    """``root``, if a command may write into it; raises :class:`ReadOnlyRoot` for the installed data.
+
+    Every command that writes into a dataset root (``new``, ``fmt``, ``schema``,
+    ``annotate``…) calls this first: the copy inside the installed package is
+    what ``load_*()`` and ``validate()`` read, and a write there would change
+    the package itself (and be lost, or half-lost, at the next upgrade).
+
+    >>> writable_root(Path("records").parent) == Path(".")
+    True
+    """
+    if is_installed_data(root):
+        raise ReadOnlyRoot(
+            f"no changes made: {root} is the dataset installed with the belarus-data package, which is "
+            f"read-only. To add or change records, clone the repository ({CLONE_HINT}) and run the "
+            "command inside the checkout (or pass --root CHECKOUT)"
+        )
+    return root
 
 
 def resolve_root(root: str | os.PathLike[str] | None = None, *, prefer_checkout: bool = False) -> Path:

@@ -154,6 +154,8 @@ def test_installed_package_is_read_only_and_unchanged(site: Path, tmp_path: Path
         ["fmt", "--root", str(data)],
         ["schema", "--root", str(data)],
         ["new", "event", "--root", str(data), "--set", "event_type=AID"],
+        ["annotate", "--no-browser", "src-minsk-compensate-defence-cooperation"],
+        ["annotate", "--no-browser", "--root", str(data), str(text)],
     ]
     for args in writes:
         result = _run(site, outside, *args)

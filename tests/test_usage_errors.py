@@ -35,6 +35,7 @@ COMMANDS: dict[str, list[str]] = {
     "schema --check": ["--check"],
     "new": ["claim", "--set", "statement=x"],
     "new --dry-run": ["actor", "--set", "name=X", "--dry-run"],
+    "annotate": ["--no-browser", "src-x"],
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from belarus_data.commands.options import ROOT_OPTION, dataset_root
+from belarus_data.commands.options import ROOT_OPTION, writable_dataset_root
 
 
 @click.command("annotate")
@@ -37,7 +37,7 @@ def annotate_command(root: Path | None, target: str, no_browser: bool) -> None:
     from belarus_data.annotate.app import Server
     from belarus_data.annotate.security import new_token
 
-    base = dataset_root(root)
+    base = writable_dataset_root(root)
     # It writes: the installed package's own data must be refused here (commands.options' guard for writers).
     path = Path(target)
     try:

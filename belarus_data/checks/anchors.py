@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-# The notes marker naming another anchor: "anchor:" and at least one non-space character after it.
-ANCHOR_NOTE = r"(?:^|[^A-Za-z])anchor:\s*\S"
+# The notes marker naming another anchor: "anchor:" (lower case, at the start of the notes or after a
+# space or one of . ; , ( ) and at least one non-space character after it.
+ANCHOR_NOTE = r"(?:^|[\s.;,(])anchor:\s*\S"
 OPEN = -(2**62)  # a day number for "no bound"
 
 
@@ -56,6 +57,8 @@ def check_anchor_is_published(ctx: Context) -> None:
     sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
     source_at = np.asarray(pc.fill_null(pc.index_in(claims.column("source_id"), sources.column("id")), -1), np.int64)
     published = sources.column("published").combine_chunks()
+    if len(published) == 0:  # no source rows: every claim's source_id is reported unknown
+        published = pa.nulls(1, pa.string())
     active = ctx.active_mask("claims")
     anchored = active & mask(pc.is_valid(claims.column("time_anchor"))) & ~_named_anchor(claims.column("notes"))
     unknown = anchored & (source_at < 0)
@@ -81,15 +84,22 @@ def check_anchor_is_published(ctx: Context) -> None:
         return
     events = ctx.tables["events"].data
     # The published values an event may be anchored on: those of the sources of its active claims.
-    linked = mask(pc.is_valid(claims.column("event_id"))) & active & (source_at >= 0)
-    pairs: dict[str, set[str]] = {}
-    for event_id, value in zip(
-        pc.filter(claims.column("event_id"), linked).to_pylist(),
+    linked = mask(pc.is_valid(claims.column("event_id"))) & active
+    reporting: dict[str, set[str]] = {}
+    unknown_source: dict[str, int] = {}  # event -> a linking claim whose source is unknown
+    for row, event_id, at, value in zip(
+        np.flatnonzero(linked).tolist(),
+        pc.filter(claims.column("event_id"), pa.array(linked)).to_pylist(),
+        source_at[linked].tolist(),
         pc.filter(own, pa.array(linked)).to_pylist(),
         strict=True,
     ):
+        if at < 0:
+            unknown_source.setdefault(event_id, row)
+            continue
+        found = reporting.setdefault(event_id, set())
         if value is not None:
-            pairs.setdefault(event_id, set()).add(value)
+            found.add(value)
     anchored = (
         ctx.active_mask("events")
         & mask(pc.is_valid(events.column("date_anchor")))
@@ -98,19 +108,26 @@ def check_anchor_is_published(ctx: Context) -> None:
     ids = events.column("id").to_pylist()
     anchors = events.column("date_anchor").to_pylist()
     for row in np.flatnonzero(anchored).tolist():
-        allowed = pairs.get(ids[row])
-        if allowed is None:  # no active claim links it: event-unsupported is reported at its id
-            ctx.skipped(table("events"), [row], ("id", "date_anchor"), "no active claim links it to a source")
+        allowed = reporting.get(ids[row])
+        if allowed is None:
+            if ids[row] in unknown_source:  # the linking claim's source_id is reported by the reference checks
+                upstream = (table("claims"), np.array([unknown_source[ids[row]]]))
+                ctx.skipped(
+                    table("events"), [row], ("date_anchor",), "its claims' source is unknown", upstream=upstream
+                )
+            else:  # no active claim links it: event-unsupported is reported at its id
+                ctx.skipped(table("events"), [row], ("id", "date_anchor"), "no active claim links it to a source")
             continue
         if anchors[row] not in allowed:
-            shown = " or ".join(repr(v) for v in sorted(allowed))
+            shown = " or ".join(repr(v) for v in sorted(allowed)) or "none: its sources have no published value"
             ctx.add(
                 table("events"),
                 row,
                 "date_anchor",
                 "anchor-not-published",
                 f"{anchors[row]!r} is not the published value of a source that reports this event ({shown})",
-                f"copy {shown}, or say in notes which dated point of the text it is: 'anchor: <what>'",
+                "copy the published value of a source that reports it, "
+                "or say in notes which dated point of the text it is: 'anchor: <what>'",
             )
 
 

@@ -144,7 +144,9 @@ def test_a_date_outside_the_phrase_is_reported(root: Path, value: str) -> None:
     assert "2022-06-11/2022-06-20" in found[0].message
 
 
-@pytest.mark.parametrize("value", ["2022-06-15", "2022?-06-~15", "2021-06-11/2021-06-20", "../2022-06-20", "2022-06-11/.."])
+@pytest.mark.parametrize(
+    "value", ["2022-06-15", "2022?-06-~15", "2021-06-11/2021-06-20", "../2022-06-20", "2022-06-11/.."]
+)
 def test_a_date_inside_the_phrase_is_accepted(root: Path, value: str) -> None:
     set_cell(root, "claims", 2, "time_edtf", value)
     assert "phrase-out-of-range" not in {p.code for p in errors(root)}

@@ -21,6 +21,7 @@ phrase rule does its Python work once per distinct phrase, anchor and date value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -40,10 +41,16 @@ ANCHOR_NOTE = r"(?:^|[\s.;,(])anchor:\s*\S"
 OPEN = -(2**62)  # a day number for "no bound"
 
 
-def _named_anchor(notes: pa.ChunkedArray) -> np.ndarray:
-    import pyarrow.compute as pc
+_ANCHOR_NOTE = re.compile(ANCHOR_NOTE)
 
-    return mask(pc.match_substring_regex(notes, ANCHOR_NOTE))
+
+def _names_anchor(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
+    """Whether the notes of ``rows`` name another anchor; read only for the few rows that need it."""
+    import numpy as np
+    import pyarrow as pa
+
+    notes = column.take(pa.array(rows, pa.int64())).to_pylist()
+    return np.array([bool(n and _ANCHOR_NOTE.search(n)) for n in notes], bool)
 
 
 def check_anchor_is_published(ctx: Context) -> None:
@@ -54,24 +61,31 @@ def check_anchor_is_published(ctx: Context) -> None:
 
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
-    sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
+    sources, every_claim = ctx.tables["sources"].data, ctx.tables["claims"].data
+    # Only active claims with an anchor or an event link matter: the rest is never looked at.
+    wanted = every_claim.column("time_anchor"), every_claim.column("event_id")
+    need = ctx.active_mask("claims") & (mask(pc.is_valid(wanted[0])) | mask(pc.is_valid(wanted[1])))
+    rows_of = np.flatnonzero(need)
+    claims = every_claim.select(["source_id", "time_anchor", "event_id"]).take(pa.array(rows_of, pa.int64()))
     source_at = np.asarray(pc.fill_null(pc.index_in(claims.column("source_id"), sources.column("id")), -1), np.int64)
     published = sources.column("published").combine_chunks()
     if len(published) == 0:  # no source rows: every claim's source_id is reported unknown
         published = pa.nulls(1, pa.string())
-    active = ctx.active_mask("claims")
-    anchored = active & mask(pc.is_valid(claims.column("time_anchor"))) & ~_named_anchor(claims.column("notes"))
+    active = np.ones(len(rows_of), bool)
+    anchored = active & mask(pc.is_valid(claims.column("time_anchor")))
     unknown = anchored & (source_at < 0)
     if unknown.any():  # the claim's source_id is reported by the reference checks
-        ctx.skipped(table("claims"), np.flatnonzero(unknown), ("source_id", "time_anchor"), "its source is unknown")
+        ctx.skipped(table("claims"), rows_of[unknown], ("source_id", "time_anchor"), "its source is unknown")
     own = published.take(pa.array(np.maximum(source_at, 0)))
     same = mask(pc.equal(claims.column("time_anchor"), own))
-    for row in np.flatnonzero(anchored & (source_at >= 0) & ~same).tolist():
-        anchor = claims.column("time_anchor")[row].as_py()
-        expected = own[row].as_py()
+    differ = np.flatnonzero(anchored & (source_at >= 0) & ~same)
+    differ = differ[~_names_anchor(every_claim.column("notes"), rows_of[differ])]
+    for i in differ.tolist():
+        anchor = claims.column("time_anchor")[i].as_py()
+        expected = own[i].as_py()
         ctx.add(
             table("claims"),
-            row,
+            int(rows_of[i]),
             "time_anchor",
             "anchor-not-published",
             f"{anchor!r} is not the source's published value ({expected!r})"
@@ -83,52 +97,65 @@ def check_anchor_is_published(ctx: Context) -> None:
     if "events" not in ctx.tables:
         return
     events = ctx.tables["events"].data
-    # The published values an event may be anchored on: those of the sources of its active claims.
+    # The published values an event may be anchored on: those of the sources of its active claims,
+    # compared as "event\x00published" keys so that the work stays in Arrow at millions of claims.
     linked = mask(pc.is_valid(claims.column("event_id"))) & active
-    reporting: dict[str, set[str]] = {}
-    unknown_source: dict[str, int] = {}  # event -> a linking claim whose source is unknown
-    for row, event_id, at, value in zip(
-        np.flatnonzero(linked).tolist(),
-        pc.filter(claims.column("event_id"), pa.array(linked)).to_pylist(),
-        source_at[linked].tolist(),
-        pc.filter(own, pa.array(linked)).to_pylist(),
-        strict=True,
-    ):
-        if at < 0:
-            unknown_source.setdefault(event_id, row)
-            continue
-        found = reporting.setdefault(event_id, set())
-        if value is not None:
-            found.add(value)
-    anchored = (
-        ctx.active_mask("events")
-        & mask(pc.is_valid(events.column("date_anchor")))
-        & ~_named_anchor(events.column("notes"))
+    known = linked & (source_at >= 0)
+    event_ids = claims.column("event_id")
+    reported = pc.unique(pc.filter(event_ids, pa.array(known)))
+    via_unknown = pc.filter(event_ids, pa.array(linked & (source_at < 0)))
+    keys = pc.unique(
+        pc.binary_join_element_wise(pc.filter(event_ids, pa.array(known)), pc.filter(own, pa.array(known)), "\x00")
     )
-    ids = events.column("id").to_pylist()
-    anchors = events.column("date_anchor").to_pylist()
-    for row in np.flatnonzero(anchored).tolist():
-        allowed = reporting.get(ids[row])
-        if allowed is None:
-            if ids[row] in unknown_source:  # the linking claim's source_id is reported by the reference checks
-                upstream = (table("claims"), np.array([unknown_source[ids[row]]]))
+    anchored = ctx.active_mask("events") & mask(pc.is_valid(events.column("date_anchor")))
+    has_source = mask(pc.is_in(events.column("id"), value_set=reported))
+    matches = mask(
+        pc.is_in(pc.binary_join_element_wise(events.column("id"), events.column("date_anchor"), "\x00"), value_set=keys)
+    )
+    no_source = np.flatnonzero(anchored & ~has_source)
+    no_source = no_source[~_names_anchor(events.column("notes"), no_source)]
+    if len(no_source):
+        ids = events.column("id").take(pa.array(no_source)).to_pylist()
+        first_unknown: dict[str, int] = {}
+        if len(via_unknown):
+            rows_unknown = rows_of[linked & (source_at < 0)]
+            for row, event_id in zip(rows_unknown.tolist(), via_unknown.to_pylist(), strict=True):
+                first_unknown.setdefault(event_id, row)
+        for row, event_id in zip(no_source.tolist(), ids, strict=True):
+            if event_id in first_unknown:  # the linking claim's source_id is reported by the reference checks
+                upstream = (table("claims"), np.array([first_unknown[event_id]]))
                 ctx.skipped(
                     table("events"), [row], ("date_anchor",), "its claims' source is unknown", upstream=upstream
                 )
             else:  # no active claim links it: event-unsupported is reported at its id
                 ctx.skipped(table("events"), [row], ("id", "date_anchor"), "no active claim links it to a source")
-            continue
-        if anchors[row] not in allowed:
-            shown = " or ".join(repr(v) for v in sorted(allowed)) or "none: its sources have no published value"
-            ctx.add(
-                table("events"),
-                row,
-                "date_anchor",
-                "anchor-not-published",
-                f"{anchors[row]!r} is not the published value of a source that reports this event ({shown})",
-                "copy the published value of a source that reports it, "
-                "or say in notes which dated point of the text it is: 'anchor: <what>'",
-            )
+    bad = np.flatnonzero(anchored & has_source & ~matches)
+    bad = bad[~_names_anchor(events.column("notes"), bad)]
+    if not len(bad):
+        return
+    bad_ids = events.column("id").take(pa.array(bad))
+    wanted = known & mask(pc.is_in(event_ids, value_set=bad_ids))
+    allowed: dict[str, set[str]] = {}
+    for event_id, value in zip(
+        pc.filter(event_ids, pa.array(wanted)).to_pylist(), pc.filter(own, pa.array(wanted)).to_pylist(), strict=True
+    ):
+        found = allowed.setdefault(event_id, set())
+        if value is not None:
+            found.add(value)
+    anchors = events.column("date_anchor").take(pa.array(bad)).to_pylist()
+    for row, event_id, anchor in zip(bad.tolist(), bad_ids.to_pylist(), anchors, strict=True):
+        shown = " or ".join(repr(v) for v in sorted(allowed.get(event_id, ()))) or (
+            "none: its sources have no published value"
+        )
+        ctx.add(
+            table("events"),
+            row,
+            "date_anchor",
+            "anchor-not-published",
+            f"{anchor!r} is not the published value of a source that reports this event ({shown})",
+            "copy the published value of a source that reports it, "
+            "or say in notes which dated point of the text it is: 'anchor: <what>'",
+        )
 
 
 def _bounds(column: pa.ChunkedArray, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,7 +191,7 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     if not rows.any():
         return
     subset = np.flatnonzero(rows)
-    picked = data.take(pa.array(subset, pa.int64()))
+    picked = data.select([value_col, phrase_col, anchor_col]).take(pa.array(subset, pa.int64()))
     # One key per distinct (phrase, anchor); Python resolves each key once.
     keys = pc.binary_join_element_wise(picked.column(phrase_col), picked.column(anchor_col), "\x00")
     distinct = pc.unique(keys)

@@ -189,3 +189,10 @@ def test_contexts_out_of_order_are_reported_and_fmt_sorts_them(root: Path) -> No
 def test_canonical_list_keeps_every_item() -> None:
     assert canonical_list("political;military;intelligence") == "intelligence;military;political"
     assert canonical_list("military") == "military"
+    assert canonical_list("military;;intelligence") == "military;;intelligence"  # the cell rules report the gap
+
+
+def test_an_empty_context_item_is_reported_once_not_as_out_of_order(root: Path) -> None:
+    set_cell(root, "events", 2, "context", "military;")
+    codes = [p.code for p in errors(root) if (p.file, p.line, p.field) == (EVENTS, 2, "context")]
+    assert codes and "context-order" not in codes

@@ -19,7 +19,13 @@ UNORDERED: Final[dict[str, tuple[str, ...]]] = {"events": ("context",)}
 def canonical_list(value: str) -> str:
     """The items of a list cell in canonical (alphabetical) order.
 
+    A cell with an empty item ("military;") is left as it is: the cell rules report it, and sorting
+    would only move the gap.
+
     >>> canonical_list("military;intelligence")
     'intelligence;military'
+    >>> canonical_list("military;")
+    'military;'
     """
-    return LIST_SEPARATOR.join(sorted(value.split(LIST_SEPARATOR)))
+    items = value.split(LIST_SEPARATOR)
+    return value if "" in items else LIST_SEPARATOR.join(sorted(items))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from belarus_data.checks import cells, curation, dates, evidence, graph, names, package, references, versioning
+from belarus_data.checks import anchors, cells, curation, dates, evidence, graph, names, package, references, versioning
 from belarus_data.checks.context import Context, Engine
 from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
@@ -47,6 +47,7 @@ TABLE_CHECKS: tuple[Check, ...] = (
     names.check_name_scripts,
     names.check_confusable_aliases,
     *(check for check in curation.CHECKS if check not in TEXT_CHECKS + PARAPHRASE_CHECKS),
+    *anchors.CHECKS,
 )
 LANES: tuple[tuple[Check, ...], ...] = (TEXT_CHECKS, PARAPHRASE_CHECKS, TABLE_CHECKS)
 

@@ -253,6 +253,11 @@ def write_events(root: Path, rng: random.Random, sizes: Sizes, actors: list[str]
             status, reason, by = "superseded", "Split into a more precise event.", active[-1]
         date = edtf_past(rng)
         has_phrase = rng.random() < 0.3
+        month = rng.randrange(len(MONTHS_EN))
+        if has_phrase:
+            # "in mid-<Month>" resolved as days 11-20 of that month in the year before the anchor's
+            # (anchors are in 2023); the anchor is named in notes.
+            date = f"2022-{month + 1:02d}-11/2022-{month + 1:02d}-20"
         country = rng.choice(COUNTRIES) if rng.random() < 0.7 else None
         row: dict[str, str | int | None] = {
             "id": ident,
@@ -263,13 +268,15 @@ def write_events(root: Path, rng: random.Random, sizes: Sizes, actors: list[str]
             "description": sentence(rng, False, 8, 25),
             "date_edtf": date if rng.random() < 0.9 or has_phrase else None,
             "time_precision": rng.choice("123") if rng.random() < 0.5 else None,
-            "date_phrase": f"in mid-{rng.choice(MONTHS_EN)}" if has_phrase else None,
-            "date_anchor": edtf_published(rng) if has_phrase else None,
+            "date_phrase": f"in mid-{MONTHS_EN[month]}" if has_phrase else None,
+            "date_anchor": f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if has_phrase else None,
             "country": country,
             "location_name": rng.choice(("Minsk", "Brest", "Гродно", "Machulishchy")) if rng.random() < 0.4 else None,
             "geo_precision": rng.choice("123") if country else None,
             "event_status": rng.choice(PAST_STATUSES) if rng.random() < 0.9 else rng.choice(("planned", "proposed")),
-            "notes": sentence(rng, False, 5, 15) if rng.random() < 0.2 else None,
+            "notes": "anchor: the date stamp of a text reporting it (generated)."
+            if has_phrase
+            else (sentence(rng, False, 5, 15) if rng.random() < 0.2 else None),
             "superseded_by": by,
         } | lifecycle(status, reason)
         events.row(row)
@@ -420,6 +427,7 @@ def claim_row(
         modalities.append("predicted")
     has_time = rng.random() < 0.5
     has_phrase = has_time and rng.random() < 0.4
+    month = rng.randrange(len(MONTHS_EN))  # a phrase names a month of the year before the source's
     resolution = rng.choice(("open", "open", "came_true", "did_not", "partly")) if claim_type == "prediction" else None
     horizon = edtf_published(rng) if resolution is not None and rng.random() < 0.7 else None
     notes = sentence(rng, False, 5, 20) if rng.random() < 0.1 or (resolution is not None and horizon is None) else None
@@ -439,8 +447,10 @@ def claim_row(
         "prefix": quote.prefix,
         "suffix": quote.suffix,
         "event_id": events.next() if cites_event else None,
-        "time_edtf": edtf_past(rng) if has_time else None,
-        "time_phrase": (f"in {rng.choice(MONTHS_EN)}" if rng.random() < 0.5 else f"в {rng.choice(MONTHS_RU)}")
+        "time_edtf": (f"{int(published[:4]) - 1}-{month + 1:02d}" if has_phrase else edtf_past(rng))
+        if has_time
+        else None,
+        "time_phrase": (f"in {MONTHS_EN[month]}" if rng.random() < 0.5 else f"в {MONTHS_RU[month]}")
         if has_phrase
         else None,
         "time_anchor": published if has_phrase else None,

@@ -2,10 +2,11 @@
 
 Canonical form: UTF-8 without BOM, LF line endings and a final newline; the
 header and cells in schema column order; rows sorted by primary key; every cell
-in Unicode NFC; quotes only where CSV needs them (a cell holding a comma, a
-double quote or a line break), with inner quotes doubled. Formatting changes
-form only: the rows read back before and after are the same values (NFC aside,
-which validation demands anyway).
+in Unicode NFC; the items of a set-valued list cell (an event's PLOVER contexts,
+``models.lists.UNORDERED``) in alphabetical order; quotes only where CSV needs them
+(a cell holding a comma, a double quote or a line break), with inner quotes doubled. Formatting changes
+form only: the rows read back before and after are the same values (NFC and the
+order of set items aside, which validation demands anyway).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from belarus_data.models.lists import UNORDERED, canonical_list
 from belarus_data.problems import Problem
 from belarus_data.storage.atomic import write_bytes
 from belarus_data.storage.csvfile import decode, quote_faults, read_bytes
@@ -112,6 +114,11 @@ def canonical(data: bytes, table: Table, file: str, problems: list[Problem]) -> 
         body = [[row[i] for i in order] for row in body]
     if not unicodedata.is_normalized("NFC", text):
         body = [[unicodedata.normalize("NFC", cell) for cell in row] for row in body]
+    for name in UNORDERED.get(table.name, ()):
+        at = table.columns.index(name)
+        for row in body:
+            if row[at]:
+                row[at] = canonical_list(row[at])
     body.sort(key=operator.itemgetter(*[table.columns.index(k) for k in table.primary_key]))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

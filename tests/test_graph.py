@@ -153,7 +153,7 @@ def test_a_skipped_level_is_reported_at_the_child_naming_both_types() -> None:
     )
     graph.check_parent_levels(ctx)
     assert _found(ctx) == [(3, "actor-parent-level", "parent_id"), (4, "actor-parent-level", "parent_id")]
-    assert "armed_forces actor has a parent of type state (act-rus)" in ctx.problems[0].message
+    assert "actor of type armed_forces has a parent of type state (act-rus)" in ctx.problems[0].message
     assert "ministry or armed_forces" in ctx.problems[0].hint
     assert ctx.problems[1].hint.startswith("empty parent_id")
 

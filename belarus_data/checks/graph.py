@@ -191,7 +191,7 @@ def check_parent_levels(ctx: Context) -> None:
         if above is None or above in allowed:
             continue
         if not allowed:
-            hint = f"empty parent_id: a {kind} actor is not part of another actor's hierarchy"
+            hint = f"empty parent_id: an actor of type {kind} is not part of another actor's hierarchy"
         else:
             hint = (
                 f"point parent_id at the body directly above it (actor_type {' or '.join(allowed)}), adding that "
@@ -202,7 +202,7 @@ def check_parent_levels(ctx: Context) -> None:
             row,
             "parent_id",
             "actor-parent-level",
-            f"a {kind} actor has a parent of type {above} ({parent}), which skips a level of the hierarchy",
+            f"an actor of type {kind} has a parent of type {above} ({parent}), which skips a level of the hierarchy",
             hint,
         )
 

@@ -39,6 +39,7 @@ TABLE_CHECKS: tuple[Check, ...] = (
     references.check_foreign_keys,
     references.check_withdrawn_references,
     graph.check_parent_cycles,
+    graph.check_parent_levels,
     graph.check_supersession,
     dates.check_past_dates,
     dates.check_reversed_ranges,

@@ -59,11 +59,14 @@ SECTOR: Final[Vocabulary] = {
 }
 
 ALIAS_TYPE: Final[Vocabulary] = {
-    "name": "Another full name of the actor.",
-    "spelling": "A spelling or transliteration variant of the name (Lukashenka / Lukashenko).",
-    "native": "The name in the actor's own language and script.",
+    "name": "Another full or conventional name of the actor in the same language ('Republic of Belarus').",
+    "spelling": "A variant spelling in the same language and script that is not a romanisation ('Belarus in Focus').",
+    "transliteration": "A romanisation of a Cyrillic name ('Lukashenka' from Belarusian, 'Lukashenko' from Russian).",
+    "native": "The name in the actor's own official language and script.",
+    "exonym": "The name in a language that is not the actor's own ('Украина', Russian for Ukraine).",
     "abbreviation": "An acronym or short form (e.g. 'GUR').",
     "metonym": "A place or building standing for the actor ('Minsk' for the Belarusian government).",
+    "descriptive": "A description used in place of a name ('the Belarusian authorities', 'Ukrainian military intelligence').",
 }
 
 CLAIM_TYPE: Final[Vocabulary] = {
@@ -97,7 +100,14 @@ RESOLUTION: Final[Vocabulary] = {
     "came_true": "What was predicted happened; resolution_note says what showed it.",
     "did_not": "What was predicted did not happen by its horizon; resolution_note says how we know.",
     "partly": "Part of what was predicted happened; resolution_note says which part.",
+    "indeterminate": (
+        "Checked against later public evidence, which does not settle it (too vague to test, or the evidence is"
+        " missing or conflicting); resolution_note says what was looked for and why it does not decide."
+    ),
 }
+
+# Resolutions that record a verdict on later evidence, so they need a resolution_note.
+RESOLVED: Final[tuple[str, ...]] = ("came_true", "did_not", "partly", "indeterminate")
 
 # PLOVER's 16 event types.
 EVENT_TYPE: Final[Vocabulary] = {

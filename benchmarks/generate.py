@@ -38,6 +38,7 @@ from pathlib import Path
 # Run from a checkout without installing: make the package beside benchmarks/ importable.
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
+from belarus_data.checks.graph import PARENT_TYPES
 from belarus_data.storage.generated import write_generated
 from belarus_data.storage.tables import table
 
@@ -198,18 +199,24 @@ def write_actors(root: Path, rng: random.Random, sizes: Sizes) -> tuple[list[str
     actors, aliases = Writer(root, "actors"), Writer(root, "actor_aliases")
     active: list[str] = []
     media: list[str] = []
+    kinds: dict[str, str] = {}  # actor ID -> actor_type, to pick parents the hierarchy rule allows
     withdrawn_from = sizes.actors - max(1, sizes.actors // 100)  # the last ~1% are superseded, unreferenced
     for i in range(sizes.actors):
         ident = actor_id(i)
         is_media = i % 10 == 0
         cyrillic = rng.random() < 0.3
         name = f"{rng.choice(OUTLETS)} {i}" if is_media else sentence(rng, cyrillic, 1, 3)[:-1]
+        kind = "media" if is_media else rng.choice(ACTOR_TYPES)
+        country = rng.choice(COUNTRIES) if rng.random() < 0.8 else None
+        parent = active[rng.randrange(len(active))] if active and rng.random() < 0.3 else None
+        if parent is not None and kind in PARENT_TYPES and kinds[parent] not in PARENT_TYPES[kind]:
+            parent = None  # the hierarchy rule (actor-parent-level): no skipped level
         row: dict[str, str | int | None] = {
             "id": ident,
             "name": name,
-            "actor_type": "media" if is_media else rng.choice(ACTOR_TYPES),
-            "country": rng.choice(COUNTRIES) if rng.random() < 0.8 else None,
-            "parent_id": active[rng.randrange(len(active))] if active and rng.random() < 0.3 else None,
+            "actor_type": kind,
+            "country": country,
+            "parent_id": parent,
             "sector": "MED" if is_media else (rng.choice(SECTORS) if rng.random() < 0.7 else None),
             "wikidata": f"Q{rng.randint(1, 99_999_999)}" if rng.random() < 0.4 else None,
             "description": sentence(rng, False, 6, 20) if rng.random() < 0.7 else None,
@@ -220,6 +227,7 @@ def write_actors(root: Path, rng: random.Random, sizes: Sizes) -> tuple[list[str
         else:
             row |= lifecycle()
             active.append(ident)
+            kinds[ident] = kind
             (media if is_media else []).append(ident)
             alias_cyrillic = rng.random() < 0.5
             aliases.row(

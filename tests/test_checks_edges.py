@@ -278,6 +278,7 @@ BROKEN_ROWS = [
     ("claims", 4, "resolution", "came_true"),  # resolved without a note
     ("claims", 4, "resolution", "did_not"),
     ("claims", 4, "resolution", "partly"),
+    ("claims", 4, "resolution", "indeterminate"),  # a checked prediction needs a note, settled or not
     ("sources", 2, "language", ""),  # required, and a language code
     ("sources", 2, "language", "xx-not"),
     ("claims", 2, "tags", "air-force;;exercise"),

@@ -117,6 +117,47 @@ def test_parent_self_is_left_to_the_row_rule_and_a_tree_passes() -> None:
     assert ctx.problems == []
 
 
+def _typed(rows: list[tuple[str, str | None, str | None, str]]) -> Context:
+    ids, types, parents, status = (list(column) for column in zip(*rows, strict=True))
+    return _context("actors", {"id": ids, "actor_type": types, "parent_id": parents, "record_status": status})
+
+
+def test_the_hierarchy_of_the_guide_passes() -> None:
+    ctx = _typed(
+        [
+            ("act-blr", "state", None, "active"),
+            ("act-blr-mod", "ministry", "act-blr", "active"),
+            ("act-blr-mil", "armed_forces", "act-blr-mod", "active"),
+            ("act-blr-air-force", "armed_forces", "act-blr-mil", "active"),
+            ("act-blr-gov", "government", "act-blr", "active"),
+            ("act-lukashenka", "person", "act-blr-gov", "active"),
+            ("act-ukr-hur", "intelligence_service", "act-blr-mod", "active"),
+            ("act-kgb", "intelligence_service", "act-blr", "active"),  # an agency under no ministry
+        ]
+    )
+    graph.check_parent_levels(ctx)
+    assert ctx.problems == []
+
+
+def test_a_skipped_level_is_reported_at_the_child_naming_both_types() -> None:
+    ctx = _typed(
+        [
+            ("act-rus", "state", None, "active"),
+            ("act-rus-mil", "armed_forces", "act-rus", "active"),  # skips the ministry
+            ("act-critics", "group", "act-rus", "active"),  # groups have no parent
+            ("act-gone", "armed_forces", "act-rus", "retracted"),  # withdrawn: not checked
+            ("act-odd", "not-a-type", "act-rus", "active"),  # unknown type: the cell rule's
+            ("act-lost", "armed_forces", "act-nowhere", "active"),  # dangling: the key rule's
+            ("act-self", "ministry", "act-self", "active"),  # itself: the row rule's
+        ]
+    )
+    graph.check_parent_levels(ctx)
+    assert _found(ctx) == [(3, "actor-parent-level", "parent_id"), (4, "actor-parent-level", "parent_id")]
+    assert "actor of type armed_forces has a parent of type state (act-rus)" in ctx.problems[0].message
+    assert "ministry or armed_forces" in ctx.problems[0].hint
+    assert ctx.problems[1].hint.startswith("empty parent_id")
+
+
 def test_a_long_parent_cycle_is_one_bounded_problem() -> None:
     parents: list[str | None] = [f"act-{k + 1}" for k in range(LONG)]
     parents[-1] = "act-0"
@@ -272,12 +313,13 @@ def _append_actor_chain(root: Path, count: int, *, cycle: bool) -> None:
     path = root / "records" / "actors.csv"
     rows = read_rows(path)
     header, template = rows[0], rows[1]
-    at = {name: header.index(name) for name in ("id", "name", "parent_id", "wikidata")}
+    at = {name: header.index(name) for name in ("id", "name", "parent_id", "wikidata", "actor_type", "country")}
     for k in range(count):
         row = list(template)
         row[at["id"]] = f"act-chain-{k}"
         row[at["name"]] = f"Chain body {k}"
         row[at["wikidata"]] = ""
+        row[at["actor_type"]] = "armed_forces"  # a type that may nest in itself (units in units): no level skipped
         row[at["parent_id"]] = f"act-chain-{k + 1}" if k + 1 < count else ("act-chain-0" if cycle else "")
         rows.append(row)
     write_rows(path, rows)
@@ -316,6 +358,7 @@ def test_every_graph_and_date_code_has_a_corpus_case() -> None:
     assert {
         "actor-parent-self",
         "actor-parent-cycle",
+        "actor-parent-level",
         "lifecycle-superseded",
         "superseded-cycle",
         "superseded-chain",

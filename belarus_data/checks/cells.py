@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from belarus_data import vocab
 from belarus_data.checks.context import Context
 from belarus_data.models import characters, integers
 from belarus_data.models import columns as c
@@ -535,9 +536,7 @@ def _claim_flags(t: TableArrays) -> np.ndarray:
     prediction = _bool(pc.fill_null(pc.equal(t["claim_type"].column, "prediction"), False))
     flags |= prediction & ~valid["resolution"]
     flags |= ~prediction & (valid["resolution"] | valid["horizon"])
-    resolved = _bool(
-        pc.fill_null(pc.is_in(t["resolution"].column, value_set=strings(["came_true", "did_not", "partly"])), False)
-    )
+    resolved = _bool(pc.fill_null(pc.is_in(t["resolution"].column, value_set=strings(list(vocab.RESOLVED))), False))
     flags |= resolved & ~valid["resolution_note"]
     return flags
 

@@ -1,6 +1,10 @@
 """Whole-graph rules on the columns that point within their own table.
 
 * ``actors.parent_id`` has no cycle: following parents always reaches a top body.
+* ``actors.parent_id`` skips no level: the parent's ``actor_type`` is one the
+  hierarchy rule of docs/curation.md section 8 allows for the child's type
+  (armed forces under a ministry of defence or larger armed forces, never
+  straight under the state; groups and states have no parent).
 * ``superseded_by`` (in every table that has it) has no cycle and no chain, and
   names an active record: a replacement is the record to use now, so it is
   itself neither withdrawn nor replaced.
@@ -155,6 +159,51 @@ def check_parent_cycles(ctx: Context) -> None:
             f"parent_id runs in a cycle of {len(cycle):,} actors: {found.ring(cycle)}",
             "an actor cannot be part of itself: empty the parent_id of the one at the top of the hierarchy, "
             "or point it at the larger body it really belongs to",
+        )
+
+
+# Child actor_type -> the parent actor_types the hierarchy rule allows (docs/curation.md section 8).
+# Types not listed (person, media, organisation, international_organisation) are not constrained.
+PARENT_TYPES: dict[str, tuple[str, ...]] = {
+    "state": (),
+    "group": (),
+    "government": ("state",),
+    "ministry": ("state",),
+    "armed_forces": ("ministry", "armed_forces"),
+    "intelligence_service": ("ministry", "state"),
+}
+
+
+def check_parent_levels(ctx: Context) -> None:
+    """Each active actor's parent is of a type the hierarchy rule allows directly above it: no skipped level."""
+    if "actors" not in ctx.tables:
+        return
+    ids = ctx.values("actors", "id")
+    types = ctx.values("actors", "actor_type")
+    type_of = {actor: kind for actor, kind in zip(ids, types, strict=True) if actor}
+    active = ctx.active_mask("actors")
+    for row, (actor, kind, parent) in enumerate(zip(ids, types, ctx.values("actors", "parent_id"), strict=True)):
+        # An unknown type or a parent that resolves nowhere is reported by the cell and key rules.
+        if not active[row] or not parent or parent == actor or kind not in PARENT_TYPES:
+            continue
+        above = type_of.get(parent)
+        allowed = PARENT_TYPES[kind]
+        if above is None or above in allowed:
+            continue
+        if not allowed:
+            hint = f"empty parent_id: an actor of type {kind} is not part of another actor's hierarchy"
+        else:
+            hint = (
+                f"point parent_id at the body directly above it (actor_type {' or '.join(allowed)}), adding that "
+                "actor if it is missing, e.g. the ministry of defence between a state and its armed forces"
+            )
+        ctx.add(
+            table("actors"),
+            row,
+            "parent_id",
+            "actor-parent-level",
+            f"an actor of type {kind} has a parent of type {above} ({parent}), which skips a level of the hierarchy",
+            hint,
         )
 
 

@@ -17,6 +17,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from belarus_data import vocab
 from belarus_data.models import columns as c
 
 SourceId = Annotated[str, c.id_column("src", "src-minsk-compensate-defence-cooperation")]
@@ -229,9 +230,12 @@ class Claim(Record):
     tags: Annotated[str, c.TAGS] | None = Field(default=None, description="Topic tags, ';'-separated slugs.")
     horizon: Edtf | None = Field(default=None, description="For predictions: by when it should come true (EDTF).")
     resolution: Annotated[str, c.vocab_column("resolution")] | None = Field(
-        default=None, description="For predictions: open, came_true, did_not or partly."
+        default=None, description="For predictions: open, came_true, did_not, partly or indeterminate."
     )
-    resolution_note: LongText | None = Field(default=None, description="For resolved predictions: what resolved it.")
+    resolution_note: LongText | None = Field(
+        default=None,
+        description="For checked predictions: the later public evidence (report name and URL) or what was looked for.",
+    )
     notes: LongText | None = Field(default=None, description="Curator's notes (e.g. why there is no horizon).")
     superseded_by: ClaimId | None = Field(default=None, description="The claim record that replaces this one.")
 
@@ -280,7 +284,7 @@ class Claim(Record):
                 "empty them or set claim_type to prediction",
                 field="horizon",
             )
-        if self.resolution in ("came_true", "did_not", "partly") and not self.resolution_note:
+        if self.resolution in vocab.RESOLVED and not self.resolution_note:
             raise c.fail(
                 "prediction-resolution",
                 "a resolved prediction needs resolution_note",

@@ -113,7 +113,7 @@ def test_missing_fields_are_all_named(root: Path) -> None:
     result = new(root, "claim", "--quote", "Russian aircraft", "--set", "source_id=src-fixture-note")
     assert result.exit_code == 1
     for name in ("asserted_by", "attribution", "claim_type", "modality", "statement"):
-        assert f"{name}: missing" in result.output
+        assert f"{name}: [required] is empty but required" in result.output
     assert "Traceback" not in result.output
 
 
@@ -121,7 +121,7 @@ def test_wrong_values_are_explained(root: Path) -> None:
     result = new(root, "actor", "--set", "name=Some body", "--set", "actor_type=agency", "--set", "parent_id=act-nope")
     assert result.exit_code == 1
     assert "actor_type: [vocab] 'agency' is not a actor_type code" in result.output
-    assert "parent_id: act-nope is not in records/actors.csv" in result.output
+    assert "parent_id: [foreign-key] 'act-nope' is not an id in actors" in result.output
     unknown = new(root, "actor", "--set", "nmae=X")
     assert unknown.exit_code == 1 and "nmae: not a column of actors" in unknown.output
 

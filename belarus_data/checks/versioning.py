@@ -62,6 +62,14 @@ def _restored(old: Cells, new: Cells) -> Cells:
     return {name: (old[name] if same_date(old.get(name), value) else value) for name, value in new.items()}
 
 
+def _later(old_updated: str | None, new_updated: str | None) -> bool:
+    """Whether ``updated`` was moved on as a change requires (a later day, or today for a record of today)."""
+    if old_updated is None or new_updated is None:
+        return False
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    return new_updated > old_updated or new_updated == old_updated == today
+
+
 def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cells, base_label: str) -> None:
     new = _restored(old, new)
     changed = [c for c in table.columns if c not in BOOKKEEPING and old.get(c) != new.get(c)]
@@ -110,28 +118,30 @@ def _check_changed(ctx: Context, table: Table, index: int, old: Cells, new: Cell
             "not both whole numbers",
         )
     elif new_version != old_version + 1:
+        # One problem for the bookkeeping of one change: the version, and the day if that was forgotten too.
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        stale = old_updated is not None and new_updated is not None and not _later(old_updated, new_updated)
         ctx.add(
             table,
             index,
             "version",
             "version-not-bumped",
-            f"the record changed ({what}) but version is {new_version}; it was {old_version} at base {base_label}",
-            f"set version to {old_version + 1} (old + 1) and updated to the day of the change",
+            f"the record changed ({what}) but version is {new_version}; it was {old_version} at base {base_label}"
+            + (f", and updated is still {new_updated}" if stale else ""),
+            f"set version to {old_version + 1} (old + 1)"
+            + (f" and updated to {today!r} (the day of the change, UTC)" if stale else ""),
         )
-    # Dates have day precision: a record published today may be corrected today with the same date.
-    today = dt.datetime.now(dt.UTC).date().isoformat()
-    if (
-        old_updated is not None
-        and new_updated is not None
-        and (new_updated < old_updated or (new_updated == old_updated and old_updated < today))
-    ):
+        return
+    if old_updated is not None and new_updated is not None and not _later(old_updated, new_updated):
+        # Dates have day precision: a record published today may be corrected today with the same date.
+        today = dt.datetime.now(dt.UTC).date().isoformat()
         ctx.add(
             table,
             index,
             "updated",
             "version-updated",
             f"the record changed ({what}) but updated is {new_updated} (base {base_label}: {old_updated})",
-            f"set updated to the day of the change ({today}, UTC), later than the previous version's",
+            f"set updated to {today!r} (the day of the change, UTC), later than the previous version's",
         )
 
 

@@ -6,6 +6,9 @@ Run once after every check (both engines, so they still agree). Two mistakes oth
   ``quote-mismatch`` ("the quote occurs at …") both fire, and following the first makes it worse.
   Where the text could be read, ``quote-mismatch`` alone is kept: its hint (see
   :mod:`belarus_data.checks.quotefix`) is the one right fix;
+* a record changed and its ``updated`` moved on, but not its version: the row rule
+  ``lifecycle-version`` (version 1 with updated != created) is the versioning rule's
+  ``version-not-bumped``, which says which version to set;
 * a spreadsheet that rewrote every date of a table (2016-08-15 as 15/08/2016 or 8/15/16): one
   ``not-date`` or ``edtf`` problem per cell becomes one ``dates-reformatted`` problem for the file,
   naming the columns, the count and an example, with the way back. The versioning rules do not count
@@ -23,7 +26,10 @@ from belarus_data.checks.context import Context
 from belarus_data.problems import Problem
 
 # Problems made redundant by another problem of the same row: code -> the codes that explain it.
-EXPLAINED_BY: dict[str, tuple[str, ...]] = {"offsets-length": ("quote-mismatch", "offsets-range")}
+EXPLAINED_BY: dict[str, tuple[str, ...]] = {
+    "offsets-length": ("quote-mismatch", "offsets-range"),  # the quote's problem gives the offsets where it is
+    "lifecycle-version": ("version-not-bumped",),  # updated moved on, version not: the bump says what to set
+}
 
 DATE_CODES = ("not-date", "edtf")  # a date (or an EDTF date) cell that is not in ISO 8601 form
 MIN_REWRITTEN = 2  # cells of one column, and at least half of the column's dates: a whole table rewritten

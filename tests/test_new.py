@@ -324,7 +324,9 @@ def test_new_alias_is_added(root: Path) -> None:
 
 def test_a_participant_already_recorded_is_refused(root: Path) -> None:
     before = (root / "records" / "event_participants.csv").read_bytes()
-    result = new(root, "participant", "--set", "event_id=evt-fx2q7k9m", "--set", "actor_id=act-rus", "--set", "role=participant")
+    result = new(
+        root, "participant", "--set", "event_id=evt-fx2q7k9m", "--set", "actor_id=act-rus", "--set", "role=participant"
+    )
     assert result.exit_code == 1
     assert "role: [duplicate-key] event_id='evt-fx2q7k9m', actor_id='act-rus', role='participant' is already used" in (
         result.output
@@ -383,7 +385,11 @@ def test_a_quote_with_a_straight_apostrophe_names_the_curly_one(root: Path, tmp_
     [
         (["actor", "--set", "name=Zero\u200bwidth", "--set", "actor_type=state"], "text-invisible-char", "name"),
         (["actor", "--set", "name==SUM(A1)", "--set", "actor_type=state"], "text-formula-lead", "name"),
-        (["actor", "--set", "name=Belarus army", "--set", "actor_type=state", "--set", "country=BLRR"], "pattern", "country"),
+        (
+            ["actor", "--set", "name=Belarus army", "--set", "actor_type=state", "--set", "country=BLRR"],
+            "pattern",
+            "country",
+        ),
         (["alias", *ALIAS[:-2], "--set", "script=Latn"], "alias-script", "script"),
     ],
 )

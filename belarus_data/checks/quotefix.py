@@ -27,7 +27,7 @@ ANCHOR_CHARS = 16  # characters of each end of a quote looked for when the whole
 ELLIPSES = ("…", "...")
 
 # Characters a keyboard, an editor or a spreadsheet puts in place of each other.
-_EQUIVALENT = ("'’‘‛′`´", "\"“”„‟″«»", "-‐‑‒–—―−")
+_EQUIVALENT = ("'’‘‛′`´", '"“”„‟″«»', "-‐‑‒–—―−")
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +114,9 @@ def first_difference(quote: str, passage: str) -> str:
     >>> first_difference("won't", "won’t")
     "they differ at character 4: ' U+0027 (APOSTROPHE, Po) in the quote, ’ U+2019 (RIGHT SINGLE QUOTATION MARK, Pf) in the text"
     """
-    at = next((i for i, (a, b) in enumerate(zip(quote, passage, strict=False)) if a != b), min(len(quote), len(passage)))
+    at = next(
+        (i for i, (a, b) in enumerate(zip(quote, passage, strict=False)) if a != b), min(len(quote), len(passage))
+    )
     if at == len(quote) == len(passage):
         return "they are the same"
 
@@ -159,7 +161,9 @@ def quote_fix(text: str, quote: str, start: int, end: int) -> str:
     passage = nearest_passage(text, quote, start)
     if passage is None:
         return "the quote does not occur in the text: copy it exactly (curly quotes, spaces) from the source"
-    moved = "" if (passage.start, passage.end) == (start, end) else f", start to {passage.start} and end to {passage.end}"
+    moved = (
+        "" if (passage.start, passage.end) == (start, end) else f", start to {passage.start} and end to {passage.end}"
+    )
     return (
         f"set quote to {passage.text!r}{moved} (the quote does not occur in the text; this is the nearest passage, "
         f"at {passage.start}–{passage.end}: {first_difference(quote, passage.text)})"

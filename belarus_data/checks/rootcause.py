@@ -65,7 +65,7 @@ def readings(value: str) -> dict[str, str]:
     found = SPREADSHEET_DATE.fullmatch(value.strip())
     if found is None:
         return {}
-    a, sep, b, c = found.groups()
+    a, _sep, b, c = found.groups()
     out: dict[str, str] = {}
     if len(a) == 4:
         iso = _iso(int(a), int(b), int(c)) if len(c) <= 2 else None
@@ -140,7 +140,9 @@ def _fold_rewritten_dates(ctx: Context) -> None:
 
 
 def _rewritten_problem(file: str, columns: dict[str, _Rewritten]) -> Problem:
-    every = [(column, line, value) for column, r in columns.items() for line, value in zip(r.lines, r.values, strict=True)]
+    every = [
+        (column, line, value) for column, r in columns.items() for line, value in zip(r.lines, r.values, strict=True)
+    ]
     orders = [set(readings(value)) for _, _, value in every]
     possible = set.intersection(*orders) if orders else set()
     column, line, value = min(every, key=lambda item: (item[1], item[0]))

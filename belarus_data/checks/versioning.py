@@ -188,9 +188,8 @@ def _merge_hint(ctx: Context, table: Table, pairs: list[Pair], base_label: str) 
         if n not in conflicts and n in merged and merged.get(n) != kept.new.get(n)
     ]
     if conflicts:
-        what = (
-            f"both edits change {', '.join(conflicts)}, differently: choose the right value there by hand"
-            + ("; " + ", ".join(sets) if sets else "")
+        what = f"both edits change {', '.join(conflicts)}, differently: choose the right value there by hand" + (
+            "; " + ", ".join(sets) if sets else ""
         )
     else:
         what = ", ".join(sets) if sets else "it already holds both edits"

@@ -199,7 +199,15 @@ PENDING: frozenset[str] = frozenset({"event-unsupported"})  # an event comes bef
 # Columns derived from the quote: their problems are the quote's, reported once, when it was not anchored.
 QUOTE_FIELDS = ("quote", "start", "end", "prefix", "suffix")
 ANCHORING_CODES = frozenset(
-    {"required", "quote-mismatch", "prefix-mismatch", "suffix-mismatch", "offsets-length", "offsets-range", "offsets-order"}
+    {
+        "required",
+        "quote-mismatch",
+        "prefix-mismatch",
+        "suffix-mismatch",
+        "offsets-length",
+        "offsets-range",
+        "offsets-order",
+    }
 )
 
 
@@ -329,9 +337,7 @@ def build_record(
     return spec, row, text_bytes
 
 
-def _new_id(
-    spec: Table, snapshot: Snapshot, values: dict[str, str], record_id: str | None
-) -> tuple[str, list[str]]:
+def _new_id(spec: Table, snapshot: Snapshot, values: dict[str, str], record_id: str | None) -> tuple[str, list[str]]:
     """A fresh ID for a record of ``spec`` (random, or a slug of its title/name), or ``record_id`` if free."""
     taken = _ids(snapshot.tables[spec.name])
     prefix = PREFIXES[spec.name]

@@ -25,6 +25,8 @@ MAX_OCCURRENCES = 100  # occurrences looked at to choose the nearest one
 MAX_RESTORED = 600  # characters: the longest quote a claim may hold (the quote column's rule)
 ANCHOR_CHARS = 16  # characters of each end of a quote looked for when the whole quote is not found
 ELLIPSES = ("…", "...")
+NEAR_WINDOW = 20_000  # characters each side of the given offsets searched first for the nearest passage
+MAX_LOOSE_TEXT = 2_000_000  # characters: a longer text is searched for the nearest passage only near the offsets
 
 # Characters a keyboard, an editor or a spreadsheet puts in place of each other.
 _EQUIVALENT = ("'’‘‛′`´", '"“”„‟″«»', "-‐‑‒–—―−")
@@ -83,6 +85,18 @@ def nearest_passage(text: str, quote: str, near: int | None = None) -> Passage |
     """
     body = quote.strip()
     if not body:
+        return None
+    # Near the given offsets first, then (in a text of ordinary size) anywhere: a loose match costs up to
+    # the quote's length per position in a text of repetitions, so the text searched is bounded.
+    if near is not None:
+        for window in (2 * len(body) + 64, 4_096, NEAR_WINDOW):  # widening: the nearest matches come first
+            if 2 * window >= len(text):
+                break
+            first = max(0, near - window)
+            found = nearest_passage(text[first : near + window], quote, near - first)
+            if found is not None:
+                return Passage(found.start + first, found.end + first, found.text)
+    if len(text) > MAX_LOOSE_TEXT:
         return None
     spans = [m.span() for _, m in zip(range(MAX_OCCURRENCES), _loose_pattern(body).finditer(text), strict=False)]
     if spans:

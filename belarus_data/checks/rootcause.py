@@ -34,7 +34,7 @@ EXPLAINED_BY: dict[str, tuple[str, ...]] = {
 DATE_CODES = ("not-date", "edtf")  # a date (or an EDTF date) cell that is not in ISO 8601 form
 MIN_REWRITTEN = 2  # cells of one column, and at least half of the column's dates: a whole table rewritten
 # A spreadsheet's date: day, month and year in some order, one separator, maybe a midnight time.
-SPREADSHEET_DATE = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})(?:[ T]0?0:00(?::00)?)?")
+SPREADSHEET_DATE = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})(?:[ T]0?0:00(?::00)?)?", re.ASCII)
 ORDERS = {"DMY": "DD/MM/YYYY", "MDY": "MM/DD/YYYY", "YMD": "YYYY/MM/DD"}
 
 
@@ -59,8 +59,8 @@ def readings(value: str) -> dict[str, str]:
     {'DMY': '2016-08-15'}
     >>> readings("8/5/16")
     {'DMY': '2016-05-08', 'MDY': '2016-08-05'}
-    >>> readings("2016-08-15")
-    {}
+    >>> readings("2016-08-15"), readings("١٥/٠٨/٢٠١٦")  # ISO already; not ASCII digits (no spreadsheet writes those)
+    ({}, {})
     """
     found = SPREADSHEET_DATE.fullmatch(value.strip())
     if found is None:

@@ -47,6 +47,8 @@ PREFIXES: dict[str, str] = {"sources": "src", "claims": "clm", "events": "evt", 
 RANDOM_ALPHABET = string.ascii_lowercase + string.digits
 RANDOM_LENGTH = 8
 MAX_ID_LENGTH = 64
+MAX_OCCURRENCES = 10_000  # occurrences of a quote looked for (and choosable with --occurrence)
+MAX_LISTED = 20  # occurrences listed when the quote is ambiguous
 CONTEXT_CHARS = 32  # W3C TextQuoteSelector prefix/suffix length used by the dataset
 
 
@@ -138,15 +140,20 @@ def _quote_lines(text: str, quote: str, occurrence: int | None) -> tuple[QuoteMa
     """The quote's match, or the lines saying why there is none (absent, ambiguous, no such occurrence)."""
     if not quote:
         return None, ["--quote is empty: copy the exact words from the source text"]
-    starts = occurrences(text, quote, limit=len(text) + 1)
+    starts = occurrences(text, quote, limit=MAX_OCCURRENCES)
     if not starts:
         return None, [_absent_quote(text, quote)]
     if len(starts) > 1 and occurrence is None:
-        lines = [f"the quote occurs {len(starts)} times; choose one with --occurrence N, or quote more words:"]
-        for n, start in enumerate(starts, start=1):
+        many = f"{len(starts)}" if len(starts) < MAX_OCCURRENCES else f"{MAX_OCCURRENCES} or more"
+        lines = [f"the quote occurs {many} times; choose one with --occurrence N, or quote more words:"]
+        for n, start in enumerate(starts[:MAX_LISTED], start=1):
             before = text[max(0, start - 30) : start].replace("\n", " ")
             after = text[start + len(quote) : start + len(quote) + 30].replace("\n", " ")
             lines.append(f"  {n}: start={start}, end={start + len(quote)}: …{before}[{quote}]{after}…")
+        if len(starts) > MAX_LISTED:
+            lines.append(
+                f"  … and {len(starts) - MAX_LISTED}{'' if len(starts) < MAX_OCCURRENCES else ' or more'} more"
+            )
         return None, lines
     if occurrence is not None and not 1 <= occurrence <= len(starts):
         return None, [f"--occurrence {occurrence}: the quote occurs {len(starts)} time(s)"]

@@ -201,6 +201,8 @@ def _source_text(root: Path, row: dict[str, Any], source_id: str) -> str:
         raise ScaffoldError([f"records/{relative} is not UTF-8"]) from err
 
 
+QUOTE_MISSING = 'quote: [required] is empty but required (fix: add --quote "exact words from the source")'
+TEXT_HINT = "give the source's text with --text FILE (its path, SHA-256 and length are filled in from it)"
 # Problems a later record resolves: `new` adds one record at a time, so it does not refuse them.
 PENDING: frozenset[str] = frozenset({"event-unsupported"})  # an event comes before the claims that report it
 # Columns derived from the quote: their problems are the quote's, reported once, when it was not anchored.
@@ -268,6 +270,8 @@ def worded(spec: Table, problem: Problem) -> str:
     if problem.code == "required" and problem.field:
         if problem.field == "quote":
             hint = 'add --quote "exact words from the source"'
+        elif problem.field in DERIVED["sources"] and spec.name == "sources":
+            hint = TEXT_HINT
         else:
             hint = f"add --set {problem.field}=VALUE ({spec.description_of(problem.field)})"
     elif problem.code == "duplicate-key":
@@ -330,6 +334,9 @@ def build_record(
         anchored, quote_lines = _anchor_quote(root, snapshot.tables["sources"], row, quote, occurrence)
         lines += quote_lines
     found = check_row(root, spec, row, text_given=text_bytes is not None)
+    if spec.name == "sources" and text_bytes is None:  # one missing text, not three missing fields
+        derived = [p for p in found if p.code == "required" and p.field in DERIVED["sources"]]
+        found = [p for p in found if p not in derived[1:]]
     if id_lines:  # the ID's own problem is said above, once
         found = [p for p in found if p.code != "duplicate-key"]
     if not anchored:  # the quote's own problem is said above, once
@@ -356,8 +363,8 @@ def _new_id(spec: Table, snapshot: Snapshot, values: dict[str, str], record_id: 
         return random_id(prefix, taken), []
     needed = "title" if spec.name == "sources" else "name"
     label = values.get(needed)
-    if not label:  # a placeholder, so that the rest of the record is still checked
-        return f"{prefix}-new", [f"{needed}: missing; add --set {needed}=VALUE (the ID is made from it)"]
+    if not label:  # a placeholder, so that the rest of the record is still checked; `needed` is reported required
+        return f"{prefix}-new", []
     try:
         return slug_id(prefix, label, taken), []
     except ScaffoldError as err:
@@ -418,14 +425,14 @@ def _anchor_quote(
     quote = quote if quote is not None else row.get("quote")
     source_id = row.get("source_id")
     if not source_id:
-        return False, [] if quote else ['quote: missing; add --quote "exact words from the source"']
+        return False, [] if quote else [QUOTE_MISSING]
     import pyarrow.compute as pc
 
     matches = sources.filter(pc.equal(sources.column("id"), source_id)).to_pylist()
     if not matches:
         return False, []  # the foreign-key problem says so (with a "did you mean")
     if quote is None:
-        return False, ['quote: missing; add --quote "exact words from the source"']
+        return False, [QUOTE_MISSING]
     row["quote"] = quote
     try:
         text = _source_text(root, matches[0], source_id)

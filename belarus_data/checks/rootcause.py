@@ -155,7 +155,7 @@ def _rewritten_problem(file: str, columns: dict[str, _Rewritten]) -> Problem:
             f"write each back as YYYY-MM-DD, reading it as {ORDERS[order]} "
             f"(line {line}, {column}: {value!r} → {back!r})"
         )
-        example = f"e.g. line {line}, {column}: {value!r}, which was {back!r}"
+        example = f"e.g. line {line}, {column}: {back!r} is now {value!r}"
     else:
         how = "the day and month cannot be told apart, so take the dates from git"
         example = f"e.g. line {line}, {column}: {value!r}"

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from belarus_data.checks import cells
+from belarus_data.checks import cells, rootcause
 from belarus_data.checks.context import Context
 from belarus_data.models import integers
 from belarus_data.models.columns import Column
@@ -60,6 +60,7 @@ def _read_checked(spec: Table, root: Path) -> pa.Table:
     if parsed is not None:
         ctx = Context(root=root, tables={spec.name: parsed}, problems=problems)
         cells.check_cells(ctx)
+        rootcause.fold(ctx)  # one problem per mistake, as `validate` reports it (e.g. dates a spreadsheet rewrote)
     if problems or parsed is None:
         raise DatasetError(problems)
     return parsed.data

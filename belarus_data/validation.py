@@ -12,7 +12,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from belarus_data.checks import anchors, cells, curation, dates, evidence, graph, names, package, references, versioning
+from belarus_data.checks import (
+    anchors,
+    cells,
+    curation,
+    dates,
+    evidence,
+    graph,
+    names,
+    package,
+    references,
+    rootcause,
+    versioning,
+)
 from belarus_data.checks.context import Context, Engine
 from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
@@ -128,6 +140,7 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     if base is not None:
         versioning.check_against(ctx, base, changes)
     ctx.account_for_skips()
+    rootcause.fold(ctx)  # one problem per mistake (after the skips are accounted for: it only removes consequences)
     return Report(
         root=str(tree.root),
         problems=ctx.problems,

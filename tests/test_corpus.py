@@ -24,6 +24,7 @@ import pytest
 from corpus import iter_cases
 
 from belarus_data import validate
+from belarus_data.checks.rootcause import EXPLAINED_BY
 from belarus_data.loaders import load_table
 from belarus_data.problems import DatasetError
 from belarus_data.storage.tables import TABLES
@@ -195,6 +196,12 @@ def test_cli_rejects_case_with_located_problem(name: str, cli_runs: dict[str, di
         assert problem["file"] and problem["message"] and problem["hint"], problem
 
 
+EXPLAINED_BY_CODE = {
+    reason: tuple(code for code, reasons in EXPLAINED_BY.items() if reason in reasons)
+    for reason in {r for reasons in EXPLAINED_BY.values() for r in reasons}
+}
+
+
 @pytest.mark.parametrize("name", sorted(BY_NAME))
 def test_loaders_raise_the_same_problems(name: str, roots: dict[str, Path]) -> None:
     """Each loader of a table with problems raises DatasetError with problems `validate` also reports.
@@ -211,7 +218,11 @@ def test_loaders_raise_the_same_problems(name: str, roots: dict[str, Path]) -> N
             load_table(table.name, root)
         except DatasetError as err:
             assert err.problems, "a DatasetError always carries its problems"
-            assert set(err.problems) <= reported, set(err.problems) - reported
+            # A loader reads no texts: a quote's row rule (offsets-length) is its sign of what `validate`
+            # reports as the one quote problem of that row (see checks/rootcause.py).
+            explained = {(p.file, p.line, code) for p in reported for code in EXPLAINED_BY_CODE.get(p.code, ())}
+            unexplained = {p for p in err.problems if (p.file, p.line, p.code) not in explained}
+            assert unexplained <= reported, unexplained - reported
             raised[table.path] = set(err.problems)
     table_files = {t.path for t in TABLES}
     for expected in BY_NAME[name].expected:

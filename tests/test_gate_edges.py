@@ -188,14 +188,14 @@ def test_a_quote_that_occurs_once_elsewhere_is_located_in_the_hint(root: Path) -
     cells(root, "claims", 3, start="86", end="128", prefix="", suffix="")
     problem = only(root, "quote-mismatch", CLAIMS, 3, "quote")
     assert "at 86–128" in problem.message
-    assert "start=87, end=129" in problem.hint
+    assert "set start to 87 and end to 129" in problem.hint
 
 
 def test_a_quote_that_occurs_twice_names_the_first(root: Path) -> None:
     cells(root, "claims", 2, quote="Russia", start="0", end="6", prefix="", suffix="")
     problem = only(root, "quote-mismatch", CLAIMS, 2, "quote")
     assert "'Minsk '" in problem.message
-    assert "more than once" in problem.hint and "first at 39" in problem.hint
+    assert "set start to 39 and end to 45 (the nearest of the 2 places it occurs)" in problem.hint
 
 
 def test_an_invented_quote_is_reported_with_its_reading(root: Path) -> None:
@@ -228,7 +228,7 @@ def test_every_claim_of_every_source_is_checked_across_text_groups(root: Path, m
 def test_a_quote_found_only_at_the_start_of_the_text_is_located_there(root: Path) -> None:
     cells(root, "claims", 2, quote="Minsk hosted", start="1", end="13", suffix="")
     problem = only(root, "quote-mismatch", CLAIMS, 2, "quote")
-    assert "start=0, end=12" in problem.hint
+    assert "set start to 0 and end to 12" in problem.hint
 
 
 def test_a_quote_repeated_right_after_itself_occurs_more_than_once(root: Path) -> None:
@@ -236,14 +236,14 @@ def test_a_quote_repeated_right_after_itself_occurs_more_than_once(root: Path) -
     add_source(root, "src-second", "xyy")
     line = add_claim(root, "clm-second", "src-second", 0, 1, "y")
     problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
-    assert "more than once" in problem.hint and "first at 1" in problem.hint
+    assert "set start to 1 and end to 2 (the nearest of the 2 places it occurs)" in problem.hint
 
 
 def test_a_quote_once_in_the_text_is_not_said_to_repeat(root: Path) -> None:
     add_source(root, "src-second", "xyz")
     line = add_claim(root, "clm-second", "src-second", 0, 1, "y")
     problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
-    assert "start=1, end=2" in problem.hint
+    assert "set start to 1 and end to 2 (where the quote occurs)" in problem.hint
 
 
 def test_claims_of_a_source_without_a_usable_text_are_not_checked_twice(root: Path) -> None:
@@ -674,7 +674,7 @@ def test_claims_of_two_sources_are_each_compared_with_their_own_text(root: Path)
     # The same quote and offsets: right in the first text, 27 characters off in the second.
     line = add_claim(root, "clm-second", "src-second", 0, 57, TEXT[0:57])
     problem = only(root, "quote-mismatch", CLAIMS, line, "quote")
-    assert "start=27, end=84" in problem.hint
+    assert "set start to 27 and end to 84" in problem.hint
 
 
 def test_empty_offsets_at_the_end_of_the_text_are_past_it(root: Path) -> None:

@@ -113,7 +113,7 @@ def test_missing_fields_are_all_named(root: Path) -> None:
     result = new(root, "claim", "--quote", "Russian aircraft", "--set", "source_id=src-fixture-note")
     assert result.exit_code == 1
     for name in ("asserted_by", "attribution", "claim_type", "modality", "statement"):
-        assert f"{name}: missing" in result.output
+        assert f"{name}: [required] is empty but required" in result.output
     assert "Traceback" not in result.output
 
 
@@ -121,7 +121,7 @@ def test_wrong_values_are_explained(root: Path) -> None:
     result = new(root, "actor", "--set", "name=Some body", "--set", "actor_type=agency", "--set", "parent_id=act-nope")
     assert result.exit_code == 1
     assert "actor_type: [vocab] 'agency' is not a actor_type code" in result.output
-    assert "parent_id: act-nope is not in records/actors.csv" in result.output
+    assert "parent_id: [foreign-key] 'act-nope' is not an id in actors" in result.output
     unknown = new(root, "actor", "--set", "nmae=X")
     assert unknown.exit_code == 1 and "nmae: not a column of actors" in unknown.output
 
@@ -294,3 +294,123 @@ def test_new_claim_does_not_read_a_source_text_that_is_a_fifo(root: Path) -> Non
     os.mkfifo(text)
     result = new(root, "claim", "--quote", "said yes", *CLAIM_FIELDS)
     assert result.exit_code == 1 and "not a regular file" in result.output, result.output
+
+
+# `new` for every table, refusing what `validate` refuses, every problem at once.
+
+PARTICIPANT = ["--set", "event_id=evt-fx2q7k9m", "--set", "actor_id=act-lukashenka", "--set", "role=participant"]
+ALIAS = ["--set", "actor_id=act-lukashenka", "--set", "alias=Лукашенко", "--set", "alias_type=spelling"]
+ALIAS += ["--set", "language=ru", "--set", "script=Cyrl"]
+
+
+def test_new_participant_is_added_where_fmt_puts_it(root: Path) -> None:
+    result = new(root, "participant", *PARTICIPANT)
+    assert result.exit_code == 0, result.output
+    key = "event_id=evt-fx2q7k9m, actor_id=act-lukashenka, role=participant"
+    assert result.output.strip().splitlines()[-1] == key
+    rows = read_rows(root / "records" / "event_participants.csv")
+    line = next(n for n, r in enumerate(rows, start=1) if r[:3] == ["evt-fx2q7k9m", "act-lukashenka", "participant"])
+    assert f"at records/event_participants.csv:{line}" in result.output
+    assert rows[line - 1][4:8] == ["1", TODAY, TODAY, "active"]
+    assert validate(root).ok
+
+
+def test_new_alias_is_added(root: Path) -> None:
+    result = new(root, "alias", *ALIAS)
+    assert result.exit_code == 0, result.output
+    assert ["act-lukashenka", "Лукашенко"] in [r[:2] for r in read_rows(root / "records" / "actor_aliases.csv")]
+    assert validate(root).ok
+
+
+def test_a_participant_already_recorded_is_refused(root: Path) -> None:
+    before = (root / "records" / "event_participants.csv").read_bytes()
+    result = new(
+        root, "participant", "--set", "event_id=evt-fx2q7k9m", "--set", "actor_id=act-rus", "--set", "role=participant"
+    )
+    assert result.exit_code == 1
+    assert "role: [duplicate-key] event_id='evt-fx2q7k9m', actor_id='act-rus', role='participant' is already used" in (
+        result.output
+    )
+    assert (root / "records" / "event_participants.csv").read_bytes() == before
+
+
+def test_mistyped_ids_get_the_nearest_id(root: Path) -> None:
+    result = new(root, "participant", "--set", "event_id=evt-fx2q79km", "--set", "actor_id=act-lukashenko")
+    assert result.exit_code == 1
+    assert "event_id: [foreign-key] 'evt-fx2q79km' is not an id in events (fix: did you mean 'evt-fx2q7k9m'?" in (
+        result.output
+    )
+    assert "actor_id: [foreign-key] 'act-lukashenko' is not an id in actors (fix: did you mean 'act-lukashenka'?" in (
+        result.output
+    )
+    assert "role: [required] is empty but required (fix: add --set role=VALUE" in result.output
+    alias = new(root, "alias", *[a.replace("act-lukashenka", "act-lukashenko") for a in ALIAS])
+    assert alias.exit_code == 1 and "did you mean 'act-lukashenka'?" in alias.output
+
+
+def test_a_bad_quote_does_not_hide_the_other_problems(root: Path) -> None:
+    before = (root / "records" / "claims.csv").read_bytes()
+    fields = claim_options(statement="Planes flew.", asserted_by="act-ukr-intl", claim_type="reprot")
+    result = new(root, "claim", "--quote", "Russian aircraft used Belarusian airfield!", *fields)
+    assert result.exit_code == 1
+    problems = [line.strip() for line in result.output.splitlines()[1:]]
+    assert problems[0].startswith("quote: [quote-mismatch] the quote does not occur in the source text")
+    assert any(p.startswith("asserted_by: [foreign-key]") and "did you mean 'act-ukr-intel'?" in p for p in problems)
+    assert any(p.startswith("claim_type: [vocab]") and "did you mean 'report'?" in p for p in problems)
+    assert not any(p.startswith(("start:", "end:")) for p in problems)  # the quote's problem is said once
+    assert (root / "records" / "claims.csv").read_bytes() == before
+
+
+def test_a_quote_with_a_straight_apostrophe_names_the_curly_one(root: Path, tmp_path: Path) -> None:
+    text = tmp_path / "drills.txt"
+    text.write_text("Lukashenka said 𝕏 drills weren’t aimed at anyone.\n", encoding="utf-8")
+    source = new(root, "source", "--text", str(text), *SOURCE_FIELDS)
+    assert source.exit_code == 0, source.output
+    source_id = source.output.strip().splitlines()[-1]
+    fields = claim_options(source_id, asserted_by="act-lukashenka", attribution="cited", modality="reported")
+    fields += ["--set", "statement=Lukashenka denied that the exercise targeted anyone."]
+    result = new(root, "claim", "--quote", "drills weren't aimed", *fields)
+    assert result.exit_code == 1
+    # Code points, not bytes or UTF-16 units: the non-BMP 𝕏 counts as one.
+    assert "the nearest passage, at start=18, end=38, reads 'drills weren’t aimed'" in result.output
+    assert "they differ at character 13: ' U+0027 (APOSTROPHE, Po) in the quote" in result.output
+    assert "’ U+2019 (RIGHT SINGLE QUOTATION MARK, Pf) in the text" in result.output
+    fixed = new(root, "claim", "--quote", "drills weren’t aimed", *fields)
+    assert fixed.exit_code == 0, fixed.output
+    assert validate(root).ok, [p.as_text() for p in validate(root).errors]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "field"),
+    [
+        (["actor", "--set", "name=Zero\u200bwidth", "--set", "actor_type=state"], "text-invisible-char", "name"),
+        (["actor", "--set", "name==SUM(A1)", "--set", "actor_type=state"], "text-formula-lead", "name"),
+        (
+            ["actor", "--set", "name=Belarus army", "--set", "actor_type=state", "--set", "country=BLRR"],
+            "pattern",
+            "country",
+        ),
+        (["alias", *ALIAS[:-2], "--set", "script=Latn"], "alias-script", "script"),
+    ],
+)
+def test_new_refuses_what_validate_refuses_with_its_code(root: Path, args: list[str], code: str, field: str) -> None:
+    from belarus_data.commands.scaffold import build_record
+
+    result = new(root, *args)
+    assert result.exit_code == 1, result.output
+    assert f"{field}: [{code}]" in result.output
+    values = dict(a.split("=", 1) for a in args[2::2])
+    with pytest.raises(ScaffoldError) as raised:
+        build_record(root, args[0], values)
+    assert (code, field) in {(p.code, p.field) for p in raised.value.found}  # the Problems, for other front ends
+
+
+def test_a_statement_copying_the_quote_is_refused(root: Path) -> None:
+    quote = "Russian aircraft used Belarusian airfields"
+    result = new(root, "claim", "--quote", quote, *claim_options(statement=f"{quote}."))
+    assert result.exit_code == 1 and "statement: [statement-copies-quote]" in result.output
+
+
+def test_new_participant_takes_no_id(root: Path) -> None:
+    result = new(root, "participant", "--id", "x", *PARTICIPANT)
+    assert result.exit_code == 1 and "--id: event_participants have no ID" in result.output

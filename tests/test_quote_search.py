@@ -25,11 +25,11 @@ def _texts() -> Any:
 def test_where_names_the_one_place_the_first_of_several_or_none() -> None:
     budget = SearchBudget()
     search = QuoteSearch(_texts(), budget)
-    assert search.where(0, "xyz") == "the quote occurs at start=8, end=11"
-    assert search.where(0, "abc") == "the quote occurs more than once (first at 0); set start/end to the intended one"
-    assert search.where(0, "bc a") == "the quote occurs at start=1, end=5"
-    assert search.where(0, "Мінск").startswith("the quote does not occur in the text")
-    assert search.where(1, "Кіеў") == "the quote occurs at start=8, end=12"  # code points, not bytes
+    assert search.where(0, "xyz", 0, 3) == "set start to 8 and end to 11 (where the quote occurs)"
+    assert search.where(0, "abc", 6, 9) == "set start to 4 and end to 7 (the nearest of the 2 places it occurs)"
+    assert search.where(0, "bc a", 0, 4) == "set start to 1 and end to 5 (where the quote occurs)"
+    assert search.where(0, "Мінск", 0, 5).startswith("the quote does not occur in the text")
+    assert search.where(1, "Кіеў", 0, 4) == "set start to 8 and end to 12 (where the quote occurs)"  # code points
     assert budget.left == evidence.MAX_QUOTE_SEARCHES - 5
 
 
@@ -44,26 +44,27 @@ def test_each_text_is_searched_at_most_its_cap_then_hints_without_a_position() -
     budget = SearchBudget()
     search = QuoteSearch(_texts(), budget)
     for _ in range(evidence.MAX_SEARCHES_PER_TEXT):
-        assert search.where(0, "xyz") == "the quote occurs at start=8, end=11"
-    assert search.where(0, "xyz").startswith("copy the quote exactly")
+        assert search.where(0, "xyz", 0, 3) == "set start to 8 and end to 11 (where the quote occurs)"
+    assert search.where(0, "xyz", 0, 3).startswith("copy the quote exactly")
     assert budget.left == evidence.MAX_QUOTE_SEARCHES - evidence.MAX_SEARCHES_PER_TEXT
-    assert search.where(1, "Кіеў") == "the quote occurs at start=8, end=12"  # another text has its own cap
+    assert search.where(1, "Кіеў", 0, 4).startswith("set start to 8 and end to 12")  # another text has its own cap
 
 
 def test_the_budget_is_shared_and_spent_once_per_search() -> None:
     budget = SearchBudget(left=2)
     first, second = QuoteSearch(_texts(), budget), QuoteSearch(_texts(), budget)
-    assert first.where(0, "xyz").startswith("the quote occurs at")
-    assert second.where(1, "Кіеў").startswith("the quote occurs at")
+    assert first.where(0, "xyz", 0, 3).startswith("set start to 8")
+    assert second.where(1, "Кіеў", 0, 4).startswith("set start to 8")
     assert budget.left == 0
-    assert first.where(1, "Мінск").startswith("copy the quote exactly")
-    assert second.where(0, "abc").startswith("copy the quote exactly")
+    assert first.where(1, "Мінск", 0, 5).startswith("copy the quote exactly")
+    assert second.where(0, "abc", 0, 3).startswith("copy the quote exactly")
     assert budget.left == 0
 
 
 def test_a_quote_longer_than_any_column_holds_is_not_searched_for() -> None:
     budget = SearchBudget()
     search = QuoteSearch(_texts(), budget)
-    assert search.where(0, "a" * evidence.MAX_SEARCHED_QUOTE).startswith("the quote does not occur")
-    assert search.where(0, "a" * (evidence.MAX_SEARCHED_QUOTE + 1)).startswith("copy the quote exactly")
+    longest = evidence.MAX_SEARCHED_QUOTE
+    assert search.where(0, "a" * longest, 0, longest).startswith("the quote does not occur")
+    assert search.where(0, "a" * (longest + 1), 0, longest + 1).startswith("copy the quote exactly")
     assert budget.left == evidence.MAX_QUOTE_SEARCHES - 1

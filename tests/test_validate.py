@@ -146,7 +146,7 @@ def test_quote_hint_gives_right_offsets(root: Path) -> None:
     set_cell(root, "claims", line, "start", str(start + 1))
     set_cell(root, "claims", line, "end", str(end + 1))
     problem = assert_problem(root, "quote-mismatch", "records/claims.csv", line, "quote")
-    assert f"start={start}, end={end}" in problem.hint
+    assert f"set start to {start} and end to {end}" in problem.hint
 
 
 def test_offsets_past_end_reversed_and_wrong_length(root: Path) -> None:
@@ -159,6 +159,12 @@ def test_offsets_past_end_reversed_and_wrong_length(root: Path) -> None:
     set_cell(root, "claims", line, "end", "10")
     assert_problem(root, "offsets-order", "records/claims.csv", line, "end")
     set_cell(root, "claims", line, "end", "51")
+    # The quote's length does not fit the offsets, but the text can be read: one problem, the quote's,
+    # with the offsets where it occurs (not a separate "set end to …", which would make it worse).
+    problem = assert_problem(root, "quote-mismatch", "records/claims.csv", line, "quote")
+    assert "set start to 87 and end to 129" in problem.hint
+    assert "offsets-length" not in validate(root).codes()
+    (root / "records" / "texts" / "fixture-note.txt").unlink()  # no text to compare with: the row rule says it
     assert_problem(root, "offsets-length", "records/claims.csv", line, "end")
 
 

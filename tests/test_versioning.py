@@ -54,12 +54,11 @@ def test_edit_without_version_bump_is_rejected(repo: Path) -> None:
     set_cell(repo, "claims", line, "statement", "Kyiv says Russian aircraft flew from Belarusian airfields.")
     commit_all(repo, "reword a claim")
     report = validate(repo, base="main")
-    assert {p.code for p in report.errors} == {"version-not-bumped", "version-updated"}
+    # One problem for the forgotten bookkeeping of one change: the version and the day together.
+    assert {p.code for p in report.errors} == {"version-not-bumped"}
     bumped = problems_of(report, "version-not-bumped")[0]
     assert (bumped.file, bumped.line, bumped.field) == ("records/claims.csv", line, "version")
-    assert "statement" in bumped.message and "set version to 2" in bumped.hint
-    updated = problems_of(report, "version-updated")[0]
-    assert (updated.file, updated.line, updated.field) == ("records/claims.csv", line, "updated")
+    assert "statement" in bumped.message and "set version to 2 (old + 1) and updated to '" in bumped.hint
 
 
 def test_bump_without_new_updated_date_is_rejected(repo: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
+from belarus_data.checks.quotefix import quote_fix
 from belarus_data.models import integers
 from belarus_data.models.columns import SHA256, TEXT_PATH
 from belarus_data.problems import Note, Problem
@@ -386,7 +387,7 @@ def _check_quote_rows(
             "end",
             "offsets-range",
             f"offsets {start[row]}–{end[row]} run past the end of the text ({int(length[row])} code points)",
-            search.where(int(number[row]), given),
+            search.where(int(number[row]), given, int(start[row]), int(end[row])),
         )
     ordered = end > start  # end <= start: offsets-order, a row check
     ctx.skipped(claims, index[checkable & ~past_end & ~ordered], ("end", "start"), "end is not after start")
@@ -415,7 +416,7 @@ def _check_quote_rows(
             "quote",
             "quote-mismatch",
             f"differs from the source text at {start[row]}–{end[row]}, which reads {found!r}",
-            search.where(int(number[row]), given),
+            search.where(int(number[row]), given, int(start[row]), int(end[row])),
         )
     ok[rows[same]] = True
     text_start, text_stop = texts.start[numbers], texts.start[numbers + 1]
@@ -487,17 +488,15 @@ class QuoteSearch:
         """Code points ``first`` to ``last`` of text ``number``."""
         return self._decoded(number)[first:last]
 
-    def where(self, number: int, quote: str) -> str:
-        """Where ``quote`` occurs in text ``number``, as a hint (if the search is still within its bounds)."""
+    def where(self, number: int, quote: str, start: int, end: int) -> str:
+        """The one fix for ``quote``, given at ``start``–``end`` of text ``number`` (if still within the bounds).
+
+        See :func:`belarus_data.checks.quotefix.quote_fix`: the offsets where it occurs, the full quote
+        if it was cut short, or the nearest passage and the first character that differs.
+        """
         searched = self._searched.get(number, 0)
         if self._budget.left <= 0 or searched >= MAX_SEARCHES_PER_TEXT or len(quote) > MAX_SEARCHED_QUOTE:
             return "copy the quote exactly (curly quotes, spaces) from the source text and set start/end to where it is"
         self._budget.left -= 1
         self._searched[number] = searched + 1
-        text = self._decoded(number)
-        first = text.find(quote)
-        if first < 0:
-            return "the quote does not occur in the text: copy it exactly (curly quotes, spaces) from the source"
-        if text.find(quote, first + 1) >= 0:
-            return f"the quote occurs more than once (first at {first}); set start/end to the intended one"
-        return f"the quote occurs at start={first}, end={first + len(quote)}"
+        return quote_fix(self._decoded(number), quote, start, end)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from belarus_data.checks.context import Context
 from belarus_data.models.columns import Nearest
 from belarus_data.storage.arrays import strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _key_rows(ctx: Context, table: Table, indices: list[int]) -> list[tuple[str | None, ...]]:
@@ -41,25 +46,49 @@ def check_unique_keys(ctx: Context) -> None:
     for table in TABLES:
         if table.name not in ctx.tables:
             continue
-        first_line: dict[tuple[str | None, ...], int] = {}
+        first: dict[tuple[str | None, ...], int] = {}
         parsed = ctx.tables[table.name]
         indices = _rows_with_repeated_keys(ctx, table)
         # Only rows whose key repeats are walked in Python, in file order, to name the first use.
         for index, key in zip(indices, _key_rows(ctx, table, indices), strict=True):
             if any(part is None for part in key):
                 continue  # reported as 'required'
-            if key in first_line:
+            if key in first:
                 shown = ", ".join(f"{k}={v!r}" for k, v in zip(table.primary_key, key, strict=True))
+                line = parsed.line(first[key])
                 ctx.add(
                     table,
                     index,
                     table.primary_key[-1],
                     "duplicate-key",
-                    f"{shown} is already used at line {first_line[key]}",
-                    "give the new record a fresh ID (`belarus-data new`); never reuse an ID",
+                    f"{shown} is already used at line {line}",
+                    duplicate_hint(table, parsed.data, first[key], index, line),
                 )
             else:
-                first_line[key] = parsed.line(index)
+                first[key] = index
+
+
+# What a merge of two pull requests that edited one record leaves (git's union driver keeps both lines).
+MERGE_HINT = (
+    "two edits of one record were both kept (e.g. by merging two pull requests): merge them into line {line} "
+    "with the changes of both{differ}, version = the published version + 1, and delete this line "
+    "(`belarus-data validate --base main` says exactly what to set)"
+)
+
+
+def duplicate_hint(table: Table, data: pa.Table, kept: int, again: int, line: int) -> str:
+    """The fix for a repeated key: merge two edits of one record (same ``created``), or a fresh ID for a new one."""
+    import numpy as np
+
+    rows = take_rows(data, np.asarray([kept, again], dtype=np.int64)).to_pylist()
+    if "created" in table.columns and rows[0]["created"] is not None and rows[0]["created"] == rows[1]["created"]:
+        differ = [c for c in table.columns if c not in ("version", "updated") and rows[0][c] != rows[1][c]]
+        if not differ:
+            return f"this line repeats line {line}: delete it"
+        return MERGE_HINT.format(line=line, differ=f" (they differ in {', '.join(differ)})")
+    if table.primary_key == ("id",):
+        return "give the new record a fresh ID (`belarus-data new`); never reuse an ID"
+    return f"the same {', '.join(table.primary_key)} is recorded twice: keep one line (line {line}) and delete this one"
 
 
 MAX_SUGGESTIONS = 100  # bad references per column given a "did you mean"

@@ -77,7 +77,7 @@ def diff_command(root: Path | None, base: str, head: str | None, fmt: str) -> No
 
 @click.command("new")
 @ROOT_OPTION
-@click.argument("kind", type=click.Choice(["source", "claim", "event", "actor"]))
+@click.argument("kind", type=click.Choice(["source", "claim", "event", "actor", "participant", "alias"]))
 @click.option(
     "--set",
     "assignments",
@@ -108,11 +108,19 @@ def new_command(
 ) -> None:
     """Add a new KIND record with a fresh ID, today's dates and version 1.
 
+    The record is refused, with every problem at once, if `validate` would refuse it
+    (same checks, codes and messages); a mistyped ID gets a "did you mean", a quote
+    that does not occur the nearest passage and the first character that differs.
+    A participant links an actor to an event; an alias is another name of an actor.
+
     \b
-    Example:
+    Examples:
       belarus-data new claim --set source_id=src-minsk-compensate-defence-cooperation \\
         --quote "…exact words…" --set asserted_by=act-belsat --set attribution=author \\
         --set claim_type=assessment --set modality=asserted --set statement="…"
+      belarus-data new participant --set event_id=evt-… --set actor_id=act-blr-gov --set role=participant
+      belarus-data new alias --set actor_id=act-lukashenka --set alias=Лукашенко \\
+        --set alias_type=spelling --set language=ru --set script=Cyrl
     """
     from belarus_data.commands.faults import FAULT_EXIT, describe
     from belarus_data.commands.scaffold import ScaffoldError, build_record, write_record
@@ -167,8 +175,9 @@ def new_command(
         sys.exit(1)
     if text_bytes is not None:
         click.echo(inert(f"wrote records/{row['text_path']}"))
-    click.echo(inert(f"added {row['id']} at {spec.path}:{line}"))
-    click.echo(inert(str(row["id"])))
+    key = str(row["id"]) if "id" in row else ", ".join(f"{k}={row[k]}" for k in spec.primary_key)
+    click.echo(inert(f"added {key} at {spec.path}:{line}"))
+    click.echo(inert(key))
 
 
 def register(main: click.Group) -> None:

@@ -8,6 +8,13 @@ frictionless; the public functions are imported on first use.
 >>> report = belarus_data.validate()             # every problem, located
 >>> report.ok
 True
+
+Dates are EDTF strings; ``edtf_bounds`` gives any of them as dates (strict and
+widened by its qualifiers), and the loaders carry them as ``<stem>_lower`` …
+columns, so that sorting and filtering by date is meaningful:
+
+>>> belarus_data.edtf_bounds("2016-06?/2016-08").lower
+datetime.date(2016, 6, 1)
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from belarus_data._version import __version__
 
 if TYPE_CHECKING:
     from belarus_data import vocab
+    from belarus_data.dates.bounds import EdtfBounds, acled_precision, edtf_bounds
     from belarus_data.export.crosswalk import load_crosswalk
     from belarus_data.loaders import (
         load_actor_aliases,
@@ -46,14 +54,20 @@ _LAZY: dict[str, str] = {
     "Problem": "belarus_data.problems",
     "DatasetError": "belarus_data.problems",
     "vocab": "belarus_data.vocab",
+    "edtf_bounds": "belarus_data.dates.bounds",
+    "EdtfBounds": "belarus_data.dates.bounds",
+    "acled_precision": "belarus_data.dates.bounds",
     "load_crosswalk": "belarus_data.export.crosswalk",
 }
 
 __all__ = [
     "DatasetError",
+    "EdtfBounds",
     "Problem",
     "Report",
     "__version__",
+    "acled_precision",
+    "edtf_bounds",
     "load_actor_aliases",
     "load_actors",
     "load_claims",

@@ -36,9 +36,9 @@ def plain(kind: str, value: Any) -> Any:
 
 
 def expected_rows(name: str, root: Path) -> list[dict[str, Any]]:
-    """The rows ``load_table(name, root)`` gives, as dicts of plain JSON values in CSV column order."""
+    """The rows ``load_table(name, root, include_withdrawn=True)`` gives, as dicts of plain JSON values in CSV column order."""
     spec = table(name)
-    frame = load_table(name, root)
+    frame = load_table(name, root, include_withdrawn=True)  # exports keep every record
     rows = []
     for record in frame.astype(object).to_dict("records"):
         rows.append({c: plain(spec.rules[c].kind, record[c]) for c in spec.columns})

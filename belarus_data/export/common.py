@@ -81,13 +81,14 @@ def table_records(spec: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def load_frames(root: Path, step: Step = no_step) -> dict[str, pd.DataFrame]:
-    """Every table of the dataset through the loaders, in registry order."""
+    """Every table of the dataset through the loaders, in registry order: every record, withdrawn ones too."""
     from belarus_data.loaders import load_table
 
     frames = {}
     for spec in TABLES:
         step(f"load {spec.name}")
-        frames[spec.name] = load_table(spec.name, root)
+        # Exports keep everything (record_status says what is current); the loaders' default is active only.
+        frames[spec.name] = load_table(spec.name, root, include_withdrawn=True)
     return frames
 
 

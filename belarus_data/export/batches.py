@@ -58,11 +58,17 @@ def arrow_type(rule: Column) -> pa.DataType:
 def arrow_schema(spec: Table) -> pa.Schema:
     """The Arrow schema of a table as exported: types, nullability, descriptions and table metadata.
 
+    The stored columns in CSV order, then the derived ones
+    (:func:`belarus_data.storage.derived.derived_columns`: each EDTF column's
+    strict and fuzzy bounds as ``date32``), each described.
+
     >>> from belarus_data.storage.tables import table
-    >>> arrow_schema(table("claims")).field("start").type
-    DataType(int64)
+    >>> arrow_schema(table("events")).field("date_lower").type
+    DataType(date32[day])
     """
     import pyarrow as pa
+
+    from belarus_data.storage.derived import derived_columns, precision_note
 
     fields = []
     for name in spec.columns:
@@ -70,7 +76,12 @@ def arrow_schema(spec: Table) -> pa.Schema:
         meta = {"description": spec.description_of(name)}
         if rule.vocab:
             meta["vocabulary"] = rule.vocab
+        if name == "time_precision" and precision_note(spec):
+            meta["description"] += " " + str(precision_note(spec))
         fields.append(pa.field(name, arrow_type(rule), nullable=name not in spec.required, metadata=meta))
+    for column in derived_columns(spec):
+        meta = {"description": column.description, "derived_from": column.source}
+        fields.append(pa.field(column.name, pa.date32(), nullable=True, metadata=meta))
     meta = {
         "table": spec.name,
         "title": spec.title,
@@ -117,17 +128,29 @@ def typed_column(rule: Column, column: pa.Array | pa.ChunkedArray) -> pa.Array |
 
 
 def typed(spec: Table, strings: pa.Table | pa.RecordBatch) -> pa.Table:
-    """A batch of string cells (as read from the CSV) as a table with :func:`arrow_schema`."""
+    """A batch of string cells (as read from the CSV) as a table with :func:`arrow_schema`.
+
+    The derived columns come from :func:`belarus_data.storage.derived.with_date_bounds`
+    (the loaders' function, so exported bounds equal loaded ones), which also fills
+    an event's empty ``time_precision``.
+    """
     import pyarrow as pa
 
+    from belarus_data.storage.derived import with_date_bounds
+
+    cells = strings if isinstance(strings, pa.Table) else pa.Table.from_batches([strings])
+    full = with_date_bounds(spec, cells.select(list(spec.columns)))
     schema = arrow_schema(spec)
-    arrays = [typed_column(spec.rules[f.name], strings.column(f.name)) for f in schema]
+    arrays = [
+        typed_column(spec.rules[f.name], full.column(f.name)) if f.name in spec.rules else full.column(f.name)
+        for f in schema
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def export_schema(spec: Table) -> pa.Schema:
-    """The schema of the table as exported: :func:`arrow_schema` plus the derived columns."""
-    return derived(spec, arrow_schema(spec).empty_table()).schema
+    """The schema of the table as exported (:func:`arrow_schema`)."""
+    return arrow_schema(spec)
 
 
 def string_batches(root: Path, spec: Table, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.RecordBatch]:
@@ -156,7 +179,7 @@ def string_batches(root: Path, spec: Table, block_bytes: int = BLOCK_BYTES) -> I
 
 
 def table_batches(root: Path, spec: Table, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.Table]:
-    """The table as typed batches (:func:`arrow_schema`), with the derived date-bound columns.
+    """The table as typed batches (:func:`arrow_schema`): every record, with the derived date-bound columns.
 
     >>> from belarus_data.storage.paths import resolve_root
     >>> from belarus_data.storage.tables import table
@@ -164,7 +187,7 @@ def table_batches(root: Path, spec: Table, block_bytes: int = BLOCK_BYTES) -> It
     True
     """
     for batch in string_batches(root, spec, block_bytes):
-        yield derived(spec, typed(spec, batch))
+        yield typed(spec, batch)
 
 
 def whole_table(root: Path, spec: Table) -> pa.Table:
@@ -172,12 +195,7 @@ def whole_table(root: Path, spec: Table) -> pa.Table:
     import pyarrow as pa
 
     parts = list(table_batches(root, spec))
-    return pa.concat_tables(parts) if parts else derived(spec, arrow_schema(spec).empty_table())
-
-
-def derived(spec: Table, data: pa.Table) -> pa.Table:
-    """``data`` with the columns derived from it (none yet)."""
-    return data
+    return pa.concat_tables(parts).combine_chunks() if parts else arrow_schema(spec).empty_table()
 
 
 def json_ready(data: pa.Table) -> list[dict[str, Any]]:

@@ -1,9 +1,11 @@
 """JSON export: ``<table>.json`` per table, and ``claims.jsonl`` with each claim's source, evidence and event.
 
 Every record written is first validated (with jsonschema-rs) against the JSON Schema generated from
-the models (``schema/jsonschema/<table>.json`` in the dataset root); the nested
-claims against a schema assembled from those same files, which is written
-beside them as ``claims.jsonl.schema.json``.
+the models (``schema/jsonschema/<table>.json`` in the dataset root) plus the derived date-bound
+columns, written beside it as ``<table>.json.schema.json``; the nested claims against a schema
+assembled from those, written as ``claims.jsonl.schema.json``. Every record is exported, withdrawn
+ones too (``record_status``). The files are written a batch of rows at a time, so memory does not
+grow with the data: the nested claims look their source, actor, event and participants up per batch.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from __future__ import annotations
 import copy
 import json
 import os
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from belarus_data.export.batches import json_ready, table_batches, whole_table
 from belarus_data.export.common import ExportInvalid, Step, checked_root, no_step, require
 from belarus_data.storage.atomic import atomic_file, write_text
 from belarus_data.storage.paths import inside
-from belarus_data.storage.tables import TABLES, table
+from belarus_data.storage.tables import TABLES, Table, table
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,12 +35,34 @@ EXTRA = "json"
 
 
 def table_schemas(root: Path) -> dict[str, dict[str, Any]]:
-    """The generated JSON Schema of every table, read from ``schema/jsonschema/`` inside ``root``."""
+    """The JSON Schema of every exported table: the generated one (``schema/jsonschema/`` inside ``root``) plus the derived columns."""
     out = {}
     for spec in TABLES:
         path = inside(root, f"schema/jsonschema/{spec.name}.json")
-        out[spec.name] = json.loads(path.read_text(encoding="utf-8"))
+        out[spec.name] = with_derived(spec, json.loads(path.read_text(encoding="utf-8")))
     return out
+
+
+def with_derived(spec: Table, schema: dict[str, Any]) -> dict[str, Any]:
+    """A table's JSON Schema with the derived date-bound columns every exported record carries.
+
+    Each is a date ('YYYY-MM-DD') or null, and always present.
+
+    >>> from belarus_data.storage.tables import table
+    >>> with_derived(table("events"), {"properties": {}, "required": []})["properties"]["date_lower"]["anyOf"][0]
+    {'type': 'string', 'format': 'date'}
+    """
+    from belarus_data.storage.derived import derived_columns
+
+    body = copy.deepcopy(schema)
+    for column in derived_columns(spec):
+        body["properties"][column.name] = {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
+            "description": column.description,
+            "title": column.name.replace("_", " ").capitalize(),
+        }
+        body.setdefault("required", []).append(column.name)
+    return body
 
 
 def _embedded(schema: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +256,9 @@ def export_json(
         rows = (json_ready(batch) for batch in table_batches(base, spec))
         path = target / f"{spec.name}.json"
         write_json_array(path, _checked(checker, rows))
-        written.append(path)
+        schema_path = target / f"{spec.name}.json.schema.json"
+        write_text(schema_path, json.dumps(schemas[spec.name], indent=2, ensure_ascii=False) + "\n")
+        written += [path, schema_path]
     step(f"check and write {NESTED_NAME}")
     nested_schema = nested_claim_schema(schemas)
     related = Related(base)

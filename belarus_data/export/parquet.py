@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from belarus_data.export.batches import CURRENT_NOTE, DATA_LICENCE, arrow_schema, arrow_type, table_batches, typed
+from belarus_data.export.batches import CURRENT_NOTE, DATA_LICENCE, arrow_schema, arrow_type, table_batches
 from belarus_data.export.common import Step, checked_root, no_step
 from belarus_data.storage.atomic import atomic_file
 from belarus_data.storage.tables import TABLES, Table
@@ -35,7 +35,7 @@ def write_table_parquet(path: Path, root: Path, spec: Table) -> None:
                     writer = pq.ParquetWriter(sink, batch.schema, compression="zstd")
                 writer.write_table(batch)
             if writer is None:  # an empty table still gets its schema
-                empty = typed(spec, arrow_schema(spec).empty_table())
+                empty = arrow_schema(spec).empty_table()
                 writer = pq.ParquetWriter(sink, empty.schema, compression="zstd")
                 writer.write_table(empty)
         finally:

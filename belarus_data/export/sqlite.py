@@ -15,8 +15,8 @@ import errno
 import json
 import os
 import sqlite3
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from belarus_data._version import __version__
@@ -167,10 +167,11 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     """
     tables: dict[str, Any] = {}
     for spec in TABLES:
+        columns = {f.name: f.metadata[b"description"].decode("utf-8") for f in export_schema(spec)}
         entry: dict[str, Any] = {
             "title": spec.title,
             "description": spec.description,
-            "columns": {c: spec.description_of(c) for c in spec.columns},
+            "columns": columns,
         }
         if spec.name in LABELS:
             entry["label_column"] = LABELS[spec.name]
@@ -179,6 +180,11 @@ def datasette_metadata(database: str) -> dict[str, Any]:
         if spec.name in FULL_TEXT:
             entry["fts_table"] = f"{spec.name}_fts"
         tables[spec.name] = entry
+        tables[f"current_{spec.name}"] = {
+            "title": f"{spec.title} (current)",
+            "description": f"The current {spec.name}: record_status is 'active' (what the loaders return by default).",
+            "columns": columns,
+        }
     return {
         "title": TITLE,
         "description": f"Version {__version__}. Records licensed CC BY 4.0; code MIT. Exported by `belarus-data export sqlite`.",

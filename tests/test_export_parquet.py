@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from conftest import set_cell
-from exporthelp import DATASETS, export_columns, expected_rows, plain
+from exporthelp import DATASETS, expected_rows, export_columns, plain
 
 from belarus_data._version import __version__
 from belarus_data.cli import main

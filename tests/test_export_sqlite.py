@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import line_of, set_cell
-from exporthelp import DATASETS, export_columns, expected_rows
+from conftest import REPO, line_of, set_cell
+from exporthelp import DATASETS, expected_rows, export_columns
 
 from belarus_data.cli import main
 from belarus_data.export.sqlite import FULL_TEXT, export_sqlite
+from belarus_data.loaders import load_table
 from belarus_data.storage.tables import TABLES
 
 
@@ -39,6 +40,22 @@ def test_every_table_holds_the_loaded_rows(exported: tuple[Path, Path]) -> None:
         want = sorted(expected_rows(spec.name, root), key=lambda r: tuple(r[k] for k in spec.primary_key))
         assert got == want, spec.name
         assert list(got[0]) == export_columns(spec.name) if got else True
+
+
+def test_current_views_hold_the_active_records_the_loaders_return(exported: tuple[Path, Path]) -> None:
+    root, db_path = exported
+    db = connect(db_path)
+    for spec in TABLES:
+        order = ", ".join(f'"{k}"' for k in spec.primary_key)
+        current = [dict(r) for r in db.execute(f'SELECT * FROM "current_{spec.name}" ORDER BY {order}')]
+        active = [r for r in expected_rows(spec.name, root) if r["record_status"] == "active"]
+        assert current == sorted(active, key=lambda r: tuple(r[k] for k in spec.primary_key)), spec.name
+        assert len(current) == len(load_table(spec.name, root))  # the loaders' default: active only
+    # The real records hold withdrawn participants: the table keeps them, the view leaves them out.
+    if root == REPO:
+        table_rows = db.execute("SELECT count(*) FROM event_participants").fetchone()[0]
+        view_rows = db.execute("SELECT count(*) FROM current_event_participants").fetchone()[0]
+        assert view_rows < table_rows
 
 
 def test_types_keys_and_not_null_follow_the_models(exported: tuple[Path, Path]) -> None:

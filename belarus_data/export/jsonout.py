@@ -246,9 +246,12 @@ def export_json(
     'claims.jsonl.schema.json'
     """
     require("jsonschema_rs", EXTRA, PURPOSE)
-    base = checked_root(root, step)
+    return write_json(Path(out_dir), checked_root(root, step), step)
+
+
+def write_json(target: Path, base: Path, step: Step = no_step) -> list[Path]:
+    """The work of :func:`export_json` on a dataset already validated: every file, a batch of rows at a time."""
     schemas = table_schemas(base)
-    target = Path(out_dir)
     written = []
     for spec in TABLES:
         step(f"check and write {spec.name}.json")

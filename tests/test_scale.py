@@ -62,7 +62,7 @@ def test_descriptor_size_does_not_depend_on_the_number_of_records(tmp_path: Path
     assert len(large_bytes) < 64 * 1024 < MAX_DESCRIPTOR_BYTES
     descriptor = json.loads(large_bytes)
     assert "sources" not in descriptor
-    assert [r["path"] for r in descriptor["resources"]][0] == "records/sources.csv"  # the bibliography
+    assert descriptor["resources"][0]["path"] == "records/sources.csv"  # the bibliography
     with (large / "records" / "sources.csv").open(encoding="utf-8") as f:
         assert sum(1 for _ in f) - 1 == SOURCES_AT_2M
     assert descriptor_problems(large) == []

@@ -282,7 +282,8 @@ def figure(records: dict[str, list[dict[str, Any]]], totals: ClaimTotals | None 
     lo, hi = _limits(spans)
 
     dated_events = [(e, s) for e in events if (s := span(e["date_edtf"])) is not None]
-    merged = len(dated_events) > MAX_DRAWN_EVENTS
+    # Only when packed into unlabelled lanes: a labelled row is one event.
+    merged = len(events) > MAX_LABELLED_EVENTS and len(dated_events) > MAX_DRAWN_EVENTS
     if merged:  # one bar per type and interval: the picture at scale is their extent, not their number
         distinct: dict[tuple[str, Span], tuple[dict[str, Any], Span]] = {}
         for e, s in dated_events:

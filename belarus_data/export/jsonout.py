@@ -31,6 +31,7 @@ EVIDENCE_FIELDS = ("quote", "start", "end", "prefix", "suffix")
 NESTED_NAME = "claims.jsonl"
 NESTED_SCHEMA_NAME = "claims.jsonl.schema.json"
 PURPOSE = "the JSON export"
+NESTED_BLOCK_BYTES = 2 << 20  # of claims CSV per nested batch: ~3,000 claims
 EXTRA = "json"
 
 
@@ -266,7 +267,8 @@ def write_json(target: Path, base: Path, step: Step = no_step) -> list[Path]:
     nested_schema = nested_claim_schema(schemas)
     related = Related(base)
     checker = RecordChecker(NESTED_NAME, "id", nested_schema)
-    nested = (related.nest(batch) for batch in table_batches(base, table("claims")))
+    # Smaller batches here: a nested claim is ~10 KB of Python objects (its source, event and participants inlined).
+    nested = (related.nest(batch) for batch in table_batches(base, table("claims"), NESTED_BLOCK_BYTES))
     write_json_lines(target / NESTED_NAME, _checked(checker, nested))
     written.append(target / NESTED_NAME)
     write_text(target / NESTED_SCHEMA_NAME, json.dumps(nested_schema, indent=2, ensure_ascii=False) + "\n")

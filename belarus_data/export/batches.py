@@ -4,7 +4,7 @@ Exports run after a full validation (:func:`~belarus_data.export.common.checked_
 so the files are known to be regular CSV whose cells pass every rule; they are
 read here with pyarrow's streaming CSV reader (the options of
 :func:`belarus_data.storage.csvfile.parse_fast`: every cell a string, an empty
-cell null), ``BLOCK_BYTES`` at a time, and each block is converted to the
+cell null), ``BLOCK_BYTES`` at a time (one thread: a parallel parse only reads further ahead), and each block is converted to the
 export types of :func:`arrow_schema`. Memory then grows with one block, not
 with the table. Every record is read, withdrawn ones too: exports carry
 ``record_status`` and say which rows are current.
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 DATA_LICENCE = "CC-BY-4.0"
-# Bytes of CSV parsed per batch: ~10-20k claims, a few tens of MB once converted, whatever the table's size.
-BLOCK_BYTES = 8 << 20
+# Bytes of CSV parsed per batch (~1,500 claims). pyarrow's streaming reader parses a few dozen
+# blocks ahead of the consumer, so the block size sets the reader's memory: ~40 MB at 1 MiB, ~300 MB at 8 MiB.
+BLOCK_BYTES = 1 << 20
 # What the Parquet and JSON exports say about which rows are current (SQLite has views for it).
 CURRENT_NOTE = (
     "Every record is exported, withdrawn ones too; the current records are those whose "
@@ -161,7 +162,9 @@ def string_batches(root: Path, spec: Table, block_bytes: int = BLOCK_BYTES) -> I
     path = inside(root, spec.path)
     reader = pacsv.open_csv(
         str(path),
-        read_options=pacsv.ReadOptions(column_names=list(spec.columns), skip_rows=1, block_size=block_bytes),
+        read_options=pacsv.ReadOptions(
+            column_names=list(spec.columns), skip_rows=1, block_size=block_bytes, use_threads=False
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in spec.columns},

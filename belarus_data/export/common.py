@@ -1,4 +1,4 @@
-"""What every exporter shares: optional-extra imports, the validity gate, JSON-ready records."""
+"""What every exporter shares: optional-extra imports, the validity gate, all records as DataFrames."""
 
 from __future__ import annotations
 

@@ -162,8 +162,9 @@ def test_new_source_copies_its_text(root: Path, tmp_path: Path) -> None:
     assert row["text_length"] == str(len(text.read_text(encoding="utf-8")))
     assert row["retrieved"] == TODAY
     assert validate(root).ok
-    assert "wrote datapackage.json" in result.output  # it lists the sources
-    assert "https://example.org/drills" in (root / "datapackage.json").read_text(encoding="utf-8")
+    # The descriptor lists resources, not sources: a new source leaves it as it was (and current).
+    assert "wrote datapackage.json" not in result.output
+    assert "https://example.org/drills" not in (root / "datapackage.json").read_text(encoding="utf-8")
 
 
 def test_dry_run_writes_nothing(root: Path) -> None:

@@ -39,38 +39,38 @@ P, S = "datapackage.json", "schema/actors.schema.json"
 # Every problem check_descriptor reports for each descriptor case of tests/fixtures/invalid/, in order.
 EXPECTED: dict[str, list[Found]] = {
     "descriptor-duplicate-key": [("package-duplicate-key", P, 4, "name"), ("package-value", P, 3, "name")],
-    "descriptor-duplicate-resource": [("package-resource-duplicate", P, 109, "resources[6].name")],
-    "descriptor-encoding": [("package-value", P, 61, "resources[1].encoding")],
+    "descriptor-duplicate-resource": [("package-resource-duplicate", P, 103, "resources[6].name")],
+    "descriptor-encoding": [("package-value", P, 55, "resources[1].encoding")],
     "descriptor-layout": [("package-layout", P, 3, None)],
     "descriptor-licence": [("package-value", P, 9, "licenses[0].name")],
     "descriptor-licence-missing": [("package-missing-key", P, 1, None)],
     "descriptor-name": [("package-value", P, 3, "name")],
     "descriptor-profile": [("package-value", P, 2, "profile")],
-    "descriptor-resource-key-missing": [("package-missing-key", P, 53, "resources[1]")],
-    "descriptor-resource-path": [("package-path", P, 57, "resources[1].path")],
+    "descriptor-resource-key-missing": [("package-missing-key", P, 47, "resources[1]")],
+    "descriptor-resource-path": [("package-path", P, 51, "resources[1].path")],
     "descriptor-schema-duplicate-key": [
         ("schema-duplicate-key", S, 21, "fields[1].constraints.maxLength"),
         ("schema-value", S, 20, "fields[1].constraints.maxLength"),
     ],
     "descriptor-schema-file-changed": [("schema-value", S, 20, "fields[1].constraints.maxLength")],
     "descriptor-schema-file-missing": [("schema-missing", "schema/events.schema.json", None, None)],
-    "descriptor-schema-reference": [("package-path", P, 106, "resources[5].schema")],
-    "descriptor-sources": [("package-value", P, 38, "sources[0].path")],
+    "descriptor-schema-reference": [("package-path", P, 100, "resources[5].schema")],
+    "descriptor-sources": [("package-unknown-key", P, 103, "sources")],
     "package-deep-nesting": [("package-too-deep", P, 2, None)],
-    "package-extra-key": [("package-unknown-key", P, 109, "x-run")],
-    "package-extra-resource-key": [("package-unknown-key", P, 74, "resources[2].dialect")],
+    "package-extra-key": [("package-unknown-key", P, 103, "x-run")],
+    "package-extra-resource-key": [("package-unknown-key", P, 68, "resources[2].dialect")],
     "package-missing": [("package-missing", P, None, None)],
     "package-not-json": [("package-invalid", P, 19, None)],
-    "package-path-absolute": [("package-path-unsafe", P, 46, "resources[0].path")],
-    "package-path-dotdot": [("package-path-unsafe", P, 101, "resources[5].path")],
-    "package-path-url": [("package-path-unsafe", P, 101, "resources[5].path")],
-    "package-resources-not-list": [("package-type", P, 41, "resources")],
-    "package-schema-url": [("package-path-unsafe", P, 62, "resources[1].schema")],
+    "package-path-absolute": [("package-path-unsafe", P, 40, "resources[0].path")],
+    "package-path-dotdot": [("package-path-unsafe", P, 95, "resources[5].path")],
+    "package-path-url": [("package-path-unsafe", P, 95, "resources[5].path")],
+    "package-resources-not-list": [("package-type", P, 35, "resources")],
+    "package-schema-url": [("package-path-unsafe", P, 56, "resources[1].schema")],
     "package-unknown-resource": [
-        ("package-resource-unknown", P, 76, "resources[3].name"),
-        ("package-resource-missing", P, 41, "resources"),
+        ("package-resource-unknown", P, 70, "resources[3].name"),
+        ("package-resource-missing", P, 35, "resources"),
     ],
-    "package-wrong-type": [("package-type", P, 6, "version"), ("package-type", P, 108, "resources[6]")],
+    "package-wrong-type": [("package-type", P, 6, "version"), ("package-type", P, 102, "resources[6]")],
 }
 CASES = {case.name: case for case in iter_cases() if case.name in EXPECTED}
 
@@ -378,7 +378,7 @@ def test_resources_in_another_order(tmp_path: Path) -> None:
     resources[0], resources[1] = resources[1], resources[0]
     write(root, value)
     problems = check(root)
-    assert found(problems) == [("package-value", P, 41, "resources")]
+    assert found(problems) == [("package-value", P, 35, "resources")]
     tables = ", ".join(r["name"] for r in descriptor(VALID)["resources"])  # type: ignore[index, union-attr]
     assert problems[0].hint == f"order: {tables}; {package.REGENERATE}"
 
@@ -397,13 +397,13 @@ def test_resource_paths_as_lists_and_unknown_resources(tmp_path: Path) -> None:
     write(root, value)
     problems = check(root)
     assert found(problems) == [
-        ("package-path-unsafe", P, 48, "resources[0].path[1]"),
-        ("package-path", P, 49, "resources[0].path[2]"),
-        ("package-missing-key", P, 42, "resources[0]"),
-        ("package-resource-unknown", P, 112, "resources[6].name"),
-        ("package-path-unsafe", P, 113, "resources[6].path"),
-        ("package-resource-unknown", P, 117, "resources[7].name"),
-        ("package-path-unsafe", P, 118, "resources[7].schema"),
+        ("package-path-unsafe", P, 42, "resources[0].path[1]"),
+        ("package-path", P, 43, "resources[0].path[2]"),
+        ("package-missing-key", P, 36, "resources[0]"),
+        ("package-resource-unknown", P, 106, "resources[6].name"),
+        ("package-path-unsafe", P, 107, "resources[6].path"),
+        ("package-resource-unknown", P, 111, "resources[7].name"),
+        ("package-path-unsafe", P, 112, "resources[7].schema"),
     ]
     assert problems[0].hint == f"use {right!r}" and problems[1].hint.startswith(f"use {right!r}")
     assert problems[0].message.startswith(f'resource {show(first["name"])} has path "../x.csv", which leaves')
@@ -423,7 +423,7 @@ def test_a_resource_that_is_not_an_object(tmp_path: Path) -> None:
     resources.insert(0, 5)
     write(root, value)
     problems = check(root)
-    assert found(problems) == [("package-type", P, 42, "resources[0]"), ("package-type", P, 109, "resources[7]")]
+    assert found(problems) == [("package-type", P, 36, "resources[0]"), ("package-type", P, 103, "resources[7]")]
     assert problems[0].message == "resources[0] is a JSON number, but the generated file has an object"
     assert problems[0].hint == f"the generator writes {show(first)}; {package.REGENERATE}"
     assert problems[1].message == "resources[7] is a JSON null, but the generated file has an object"

@@ -183,3 +183,39 @@ def test_span_agrees_with_the_edtf_package_and_the_validator(value: str) -> None
             edtf_dates.to_date(parsed.lower_strict()),
             edtf_dates.to_date(parsed.upper_strict()),
         )
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_streamed_gathering_draws_the_same_timeline(dataset: Path) -> None:
+    # gather() keeps only the claims of the sources shown, with counts and extents of all of them.
+    from belarus_data.export.timeline import gather
+
+    full = figure(records(dataset))
+    gathered, totals = gather(dataset)
+    assert totals.claims == len(expected_rows("claims", dataset))
+    streamed = figure(gathered, totals)
+    for ax_full, ax_streamed in zip(full.axes[:2], streamed.axes[:2], strict=True):
+        assert bars(ax_full) == bars(ax_streamed)
+        assert [t.get_text() for t in ax_full.get_yticklabels()] == [
+            t.get_text() for t in ax_streamed.get_yticklabels()
+        ]
+        assert ax_full.get_xlim() == ax_streamed.get_xlim()
+        assert ax_full.get_title(loc="left") == ax_streamed.get_title(loc="left")
+
+
+def test_beyond_the_cap_events_of_one_type_and_interval_are_drawn_once(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from belarus_data.export import timeline
+
+    monkeypatch.setattr(timeline, "MAX_DRAWN_EVENTS", 10)
+    data = records(root)
+    event = data["events"][0]
+    # 100 events on 3 days, of 2 types: 6 distinct type-and-interval bars.
+    data["events"] = [
+        {**event, "id": f"evt-dup{i}", "date_edtf": f"2020-01-0{1 + i % 3}", "event_type": ("AGREE", "ACCUSE")[i % 2]}
+        for i in range(100)
+    ]
+    fig = figure(data)
+    assert len(bars(fig.axes[0])) == 6
+    assert "100" in fig.axes[0].get_title(loc="left") and "6 distinct" in fig.axes[0].get_title(loc="left")

@@ -1,4 +1,4 @@
-"""What every exporter shares: optional-extra imports, the validity gate, JSON-ready records."""
+"""What every exporter shares: optional-extra imports, the validity gate, all records as DataFrames."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from belarus_data.problems import DatasetError
-from belarus_data.storage.tables import TABLES, Table
+from belarus_data.storage.tables import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,22 +62,6 @@ def checked_root(root: str | os.PathLike[str] | None, step: Step = no_step) -> P
     if not report.ok:
         raise DatasetError(report.problems)
     return base
-
-
-def python_values(spec: Table, name: str, series: pd.Series) -> list[Any]:
-    """One loaded column as plain Python values (int, bool, str; dates as 'YYYY-MM-DD'; None for empty)."""
-    rule = spec.rules[name]
-    present = series.notna().tolist()
-    if rule.kind == "date":
-        series = series.dt.strftime("%Y-%m-%d")
-    convert: Callable[[Any], Any] = int if rule.kind == "integer" else bool if rule.kind == "boolean" else str
-    return [convert(v) if ok else None for v, ok in zip(series.astype(object).tolist(), present, strict=True)]
-
-
-def table_records(spec: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a loaded table as JSON-ready dicts, columns in CSV order, empty cells as None."""
-    columns = {name: python_values(spec, name, frame[name]) for name in spec.columns}
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def load_frames(root: Path, step: Step = no_step) -> dict[str, pd.DataFrame]:

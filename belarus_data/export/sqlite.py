@@ -15,14 +15,19 @@ import errno
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from belarus_data._version import __version__
-from belarus_data.export.common import Step, checked_root, load_frames, no_step, python_values, require
+from belarus_data.export.batches import export_schema, table_batches
+from belarus_data.export.common import Step, checked_root, no_step, require
 from belarus_data.models.columns import Column
 from belarus_data.storage.atomic import CannotWrite, remove_leftovers, temporary_beside, write_text
-from belarus_data.storage.tables import TABLES, table
+from belarus_data.storage.tables import TABLES, Table, table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PURPOSE = "the SQLite export"
 # Primary SQLite result codes of ordinary faults (https://www.sqlite.org/rescode.html) as errno values.
@@ -60,42 +65,87 @@ def sql_type(rule: Column) -> type:
 
 
 def _table_order() -> list[str]:
-    # Parents before children, so the foreign keys added afterwards always find their target.
+    # Parents before children, so that each foreign key's target table exists when its table is created.
     return ["actors", "actor_aliases", "sources", "events", "event_participants", "claims"]
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table_sql(spec: Table, schema: pa.Schema) -> str:
+    """``CREATE TABLE`` with the exported columns' types, NOT NULL, the primary key and the foreign keys.
+
+    Declared at creation (not added afterwards, which rewrites the table), so the
+    rows are written once.
+    """
+    import pyarrow as pa
+
+    lines = []
+    for field in schema:
+        kind = "INTEGER" if pa.types.is_integer(field.type) or pa.types.is_boolean(field.type) else "TEXT"
+        lines.append(f"{_quoted(field.name)} {kind}" + (" NOT NULL" if field.name in spec.required else ""))
+    lines.append("PRIMARY KEY (" + ", ".join(_quoted(k) for k in spec.primary_key) + ")")
+    lines += [
+        f"FOREIGN KEY ({_quoted(fk.field)}) REFERENCES {_quoted(fk.table)}({_quoted(fk.reference)})"
+        for fk in spec.foreign_keys
+    ]
+    return f"CREATE TABLE {_quoted(spec.name)} (\n   " + ",\n   ".join(lines) + "\n)"
+
+
+def sql_rows(data: pa.Table) -> Iterator[tuple[Any, ...]]:
+    """A typed batch as SQLite parameter rows: dates as ISO text, vocabulary codes as text, booleans as 0/1."""
+    import pyarrow as pa
+
+    columns = []
+    for column in data.columns:
+        if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+            column = column.cast(pa.string())
+        elif pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        columns.append(column.to_pylist())
+    return zip(*columns, strict=True)
+
+
+def current_view_sql(spec: Table) -> str:
+    """The view of a table's current records: those whose ``record_status`` is ``active``."""
+    return (
+        f"CREATE VIEW {_quoted('current_' + spec.name)} AS "
+        f"SELECT * FROM {_quoted(spec.name)} WHERE record_status = 'active'"
+    )
+
+
 def build(db_path: Path, root: Path, step: Step = no_step) -> None:
-    """Create the database at ``db_path`` (which must not exist) from the dataset at ``root``."""
+    """Create the database at ``db_path`` (which must not exist) from the dataset at ``root``.
+
+    Each table is inserted a batch at a time (:func:`~belarus_data.export.batches.table_batches`),
+    so memory does not grow with the data; SQLite itself keeps its usual small page cache.
+    """
     sqlite_utils = require("sqlite_utils", EXTRA, PURPOSE)
-    frames = load_frames(root, step)
     db = sqlite_utils.Database(db_path)
-    # A scratch file renamed into place only when complete: per-statement syncing buys nothing
-    # here (export_sqlite syncs the finished file once), and costs seconds.
+    # A scratch file renamed into place only when complete: a rollback journal or per-statement
+    # syncing buys nothing here (a failed build is thrown away; export_sqlite syncs the finished file
+    # once). journal_mode MEMORY would hold every page VACUUM rewrites in memory.
     db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA journal_mode = MEMORY")
+    db.execute("PRAGMA journal_mode = OFF")
     try:
         names = _table_order()
         assert sorted(names) == sorted(t.name for t in TABLES), "a new table must be added to _table_order()"
         for name in names:
             step(f"insert {name}")
             spec = table(name)
-            pk: Any = spec.primary_key[0] if len(spec.primary_key) == 1 else spec.primary_key
-            db[name].create(
-                {c: sql_type(spec.rules[c]) for c in spec.columns},
-                pk=pk,
-                not_null=sorted(spec.required),
-                column_order=spec.columns,
-            )
-            # Bulk insert in SQLite's own loop: sqlite-utils' insert_all batches by its variable
-            # limit (~37 rows of 27 columns) and takes ~4x longer on 100,000 claims.
-            frame = frames[name]
-            values = zip(*(python_values(spec, c, frame[c]) for c in spec.columns), strict=True)
-            column_list = ", ".join(f'"{c}"' for c in spec.columns)
-            marks = ", ".join("?" for _ in spec.columns)
-            with db.conn:
-                db.conn.executemany(f'INSERT INTO "{name}" ({column_list}) VALUES ({marks})', values)
-        step("foreign keys and indexes")
-        db.add_foreign_keys([(t.name, fk.field, fk.table, fk.reference) for t in TABLES for fk in t.foreign_keys])
+            schema = export_schema(spec)
+            db.execute(create_table_sql(spec, schema))
+            column_list = ", ".join(_quoted(f.name) for f in schema)
+            marks = ", ".join("?" for _ in schema)
+            insert = f"INSERT INTO {_quoted(name)} ({column_list}) VALUES ({marks})"
+            # executemany runs SQLite's own loop (sqlite-utils' insert_all batches by its variable limit,
+            # ~37 rows of 27 columns, and takes ~4x longer); one transaction per batch.
+            for batch in table_batches(root, spec):
+                with db.conn:
+                    db.conn.executemany(insert, sql_rows(batch))
+            db.execute(current_view_sql(spec))
+        step("indexes")
         db.index_foreign_keys()
         for name, columns in FULL_TEXT.items():
             step(f"full-text index {name}")
@@ -117,10 +167,11 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     """
     tables: dict[str, Any] = {}
     for spec in TABLES:
+        columns = {f.name: f.metadata[b"description"].decode("utf-8") for f in export_schema(spec)}
         entry: dict[str, Any] = {
             "title": spec.title,
             "description": spec.description,
-            "columns": {c: spec.description_of(c) for c in spec.columns},
+            "columns": columns,
         }
         if spec.name in LABELS:
             entry["label_column"] = LABELS[spec.name]
@@ -129,6 +180,11 @@ def datasette_metadata(database: str) -> dict[str, Any]:
         if spec.name in FULL_TEXT:
             entry["fts_table"] = f"{spec.name}_fts"
         tables[spec.name] = entry
+        tables[f"current_{spec.name}"] = {
+            "title": f"{spec.title} (current)",
+            "description": f"The current {spec.name}: record_status is 'active' (what the loaders return by default).",
+            "columns": columns,
+        }
     return {
         "title": TITLE,
         "description": f"Version {__version__}. Records licensed CC BY 4.0; code MIT. Exported by `belarus-data export sqlite`.",

@@ -16,12 +16,15 @@ import datetime as dt
 import html
 import io
 import os
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from belarus_data.export.common import Step, checked_root, load_frames, no_step, require, table_records
+from belarus_data.export.batches import json_ready, table_batches
+from belarus_data.export.common import Step, checked_root, no_step, require
 from belarus_data.storage.atomic import write_bytes, write_text
 from belarus_data.storage.tables import table
 
@@ -57,6 +60,15 @@ MAX_LANES = 150
 MAX_SOURCE_BANDS = 30
 CLAIM_LANES = 24  # per source band when there are few bands; 6 when there are many
 MAX_HTML_ROWS = 5000
+# Beyond this many dated events, events with the same type and interval are drawn once (they would
+# only be stacked in lanes anyway): the figure's size then follows the distinct intervals, not the rows.
+MAX_DRAWN_EVENTS = 20_000
+# The columns the timeline reads; the rest of each table is never held.
+COLUMNS = {
+    "events": ("id", "event_type", "event_status", "date_edtf", "description", "record_status"),
+    "claims": ("id", "source_id", "claim_type", "time_edtf", "event_id", "statement", "record_status"),
+    "sources": ("id", "title", "published", "record_status"),
+}
 BARS_GID = "stated-intervals"  # the collection of bars, findable in the figure and the SVG
 
 
@@ -91,6 +103,19 @@ def span(value: str | None) -> Span | None:
     if bounds is None or strict is None:
         return None
     return Span(strict.earliest, strict.latest, bounds.earliest, bounds.latest)
+
+
+@dataclass
+class ClaimTotals:
+    """What the timeline needs of all the claims, gathered a batch at a time (see :func:`gather`).
+
+    ``records["claims"]`` then holds only the active claims of the sources that get a band.
+    """
+
+    active_per_source: Counter[str] = field(default_factory=Counter)
+    spans: set[Span] = field(default_factory=set)  # the distinct intervals of the active dated claims
+    listed: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_HTML_ROWS claims, for the page
+    claims: int = 0  # every claim, withdrawn ones too
 
 
 def type_colours() -> dict[str, str]:
@@ -222,12 +247,18 @@ def _by_publication(source: dict[str, Any]) -> tuple[bool, dt.date, str]:
     return (p is None, first or dt.date.min, source["id"])
 
 
-def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
+def _shown(sources: list[dict[str, Any]], counts: Counter[str]) -> list[dict[str, Any]]:
+    return sorted(sources, key=lambda s: -counts[s["id"]])[:MAX_SOURCE_BANDS]
+
+
+def figure(records: dict[str, list[dict[str, Any]]], totals: ClaimTotals | None = None) -> Any:
     """The timeline as a matplotlib Figure (no pyplot: no global state, no display needed).
 
     Up to ``MAX_LABELLED_EVENTS`` events get a labelled row each; more are packed into
     unlabelled lanes (the HTML page lists them). Up to ``MAX_SOURCE_BANDS`` sources get a
-    band, those with the most claims first.
+    band, those with the most claims first. With ``totals`` (large datasets, :func:`gather`),
+    the claims' counts and extent come from it and ``records["claims"]`` need hold only the
+    claims of the sources shown.
     """
     require("matplotlib", EXTRA, PURPOSE)
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -242,14 +273,22 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
     per_source: dict[str, list[dict[str, Any]]] = {s["id"]: [] for s in sources}
     for claim in claims:
         per_source.setdefault(claim["source_id"], []).append(claim)
-    shown_sources = sorted(sources, key=lambda s: -len(per_source[s["id"]]))[:MAX_SOURCE_BANDS]
+    counts = totals.active_per_source if totals else Counter({k: len(v) for k, v in per_source.items()})
+    shown_sources = _shown(sources, counts)
     shown_sources.sort(key=_by_publication)
     spans = [x for x in (span(e["date_edtf"]) for e in events) if x]
-    spans += [x for x in (span(c["time_edtf"]) for c in claims) if x]
+    spans += list(totals.spans) if totals else [x for x in (span(c["time_edtf"]) for c in claims) if x]
     spans += [x for x in (span(s["published"]) for s in sources) if x]
     lo, hi = _limits(spans)
 
     dated_events = [(e, s) for e in events if (s := span(e["date_edtf"])) is not None]
+    # Only when packed into unlabelled lanes: a labelled row is one event.
+    merged = len(events) > MAX_LABELLED_EVENTS and len(dated_events) > MAX_DRAWN_EVENTS
+    if merged:  # one bar per type and interval: the picture at scale is their extent, not their number
+        distinct: dict[tuple[str, Span], tuple[dict[str, Any], Span]] = {}
+        for e, s in dated_events:
+            distinct.setdefault((e["event_type"], s), (e, s))
+        dated_events = list(distinct.values())
     labelled = len(events) <= MAX_LABELLED_EVENTS
     if labelled:
         rows = {e["id"]: float(i) for i, e in enumerate(events)}
@@ -300,8 +339,9 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
     else:
         top.set_yticks([])
         title = (
-            f"Events ({len(events)}, {len(undated)} undated not drawn), packed into {event_rows} lanes: "
-            "bar = the dates as stated; line = what '?' and '~' allow"
+            f"Events ({len(events)}, {len(undated)} undated not drawn), "
+            + (f"as {len(dated_events)} distinct type-and-interval bars, " if merged else "")
+            + f"packed into {event_rows} lanes: bar = the dates as stated; line = what '?' and '~' allow"
         )
     top.set_ylim(event_rows - 0.5, -0.5)
     top.set_title(title, fontsize=10, loc="left")
@@ -334,7 +374,7 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
             linked = claim["event_id"] in event_type
             claim_drawn.colours.append(colours[event_type[claim["event_id"]]] if linked else NO_EVENT_COLOUR)
         ticks.append(y + band / 2)
-        labels.append(f"{_short(source['title'], 45)}\n{len(per_source[source['id']])} claims, {len(dated)} dated")
+        labels.append(f"{_short(source['title'], 45)}\n{counts[source['id']]} claims, {len(dated)} dated")
         y += band + 0.2
     _draw(bottom, claim_drawn, lo, hi, 0.16, whisker=True)
     bottom.set_yticks(ticks, labels, fontsize=8)
@@ -372,11 +412,11 @@ def figure(records: dict[str, list[dict[str, Any]]]) -> Any:
     return fig
 
 
-def render(records: dict[str, list[dict[str, Any]]], fmt: str) -> bytes:
+def render(records: dict[str, list[dict[str, Any]]], fmt: str, totals: ClaimTotals | None = None) -> bytes:
     """The timeline as PNG, SVG or self-contained HTML bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"{fmt!r} is not a timeline format; use one of {', '.join(FORMATS)}")
-    fig = figure(records)
+    fig = figure(records, totals)
     buffer = io.BytesIO()
     if fmt == "png":
         fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
@@ -388,7 +428,7 @@ def render(records: dict[str, list[dict[str, Any]]], fmt: str) -> bytes:
     svg = buffer.getvalue().decode("utf-8")
     if fmt == "svg":
         return svg.encode("utf-8")
-    return html_page(records, svg[svg.index("<svg") :]).encode("utf-8")
+    return html_page(records, svg[svg.index("<svg") :], totals).encode("utf-8")
 
 
 def _cap_note(total: int) -> str:
@@ -399,13 +439,15 @@ def _cap_note(total: int) -> str:
     )
 
 
-def html_page(records: dict[str, list[dict[str, Any]]], svg: str) -> str:
+def html_page(records: dict[str, list[dict[str, Any]]], svg: str, totals: ClaimTotals | None = None) -> str:
     """A standalone page: the timeline SVG and tables of events and claims. No scripts, no external fetches."""
     from belarus_data._version import __version__
 
     e = html.escape
     rows = []
-    all_events, all_claims = _sorted_events(records["events"]), records["claims"]
+    all_events = _sorted_events(records["events"])
+    all_claims = totals.listed if totals else records["claims"]
+    claim_count = totals.claims if totals else len(all_claims)
     for event in all_events[:MAX_HTML_ROWS]:
         s = span(event["date_edtf"])
         stated = f"{s.strict_start or '…'} – {s.strict_end or '…'}" if s else "undated"
@@ -449,7 +491,7 @@ th {{ background: #f4f4f4; }}
 </tbody>
 </table>
 <h2>Claims</h2>
-{_cap_note(len(all_claims))}
+{_cap_note(claim_count)}
 <table>
 <thead><tr><th>id</th><th>source</th><th>type</th><th>time (EDTF)</th><th>event</th><th>statement</th></tr></thead>
 <tbody>
@@ -459,6 +501,47 @@ th {{ background: #f4f4f4; }}
 </body>
 </html>
 """
+
+
+def _rows(root: Path, name: str) -> Iterator[list[dict[str, Any]]]:
+    for batch in table_batches(root, table(name)):
+        yield json_ready(batch.select(list(COLUMNS[name])))
+
+
+def gather(root: Path, step: Step = no_step) -> tuple[dict[str, list[dict[str, Any]]], ClaimTotals]:
+    """The records the timeline draws, read a batch at a time and only the columns it uses.
+
+    Events and sources are kept (a few columns each); the claims are counted per
+    source and their distinct intervals kept, in one pass, and only the claims of
+    the sources that get a band are kept, in a second: memory follows the events
+    and the shown sources, not the number of claims.
+    """
+    step("read events and sources")
+    records: dict[str, list[dict[str, Any]]] = {
+        name: [row for rows in _rows(root, name) for row in rows] for name in ("events", "sources")
+    }
+    totals = ClaimTotals()
+    step("count claims")
+    for rows in _rows(root, "claims"):
+        totals.claims += len(rows)
+        if len(totals.listed) < MAX_HTML_ROWS:
+            totals.listed += rows[: MAX_HTML_ROWS - len(totals.listed)]
+        for claim in rows:
+            if claim["record_status"] == "active":
+                totals.active_per_source[claim["source_id"]] += 1
+                interval = span(claim["time_edtf"])
+                if interval is not None:
+                    totals.spans.add(interval)
+    active_sources = [s for s in records["sources"] if s["record_status"] == "active"]
+    shown = {s["id"] for s in _shown(active_sources, totals.active_per_source)}
+    step("claims of the sources shown")
+    records["claims"] = [
+        claim
+        for rows in _rows(root, "claims")
+        for claim in rows
+        if claim["record_status"] == "active" and claim["source_id"] in shown
+    ]
+    return records, totals
 
 
 def format_of(out: str | os.PathLike[str]) -> str:
@@ -483,10 +566,9 @@ def write_timeline(
     fmt = format_of(out)
     require("matplotlib", EXTRA, PURPOSE)
     base = checked_root(root, step)
-    frames = load_frames(base, step)
-    records = {name: table_records(table(name), frame) for name, frame in frames.items()}
+    records, totals = gather(base, step)
     step("draw")
-    data = render(records, fmt)
+    data = render(records, fmt, totals)
     path = Path(out)
     if fmt == "png":
         write_bytes(path, data)

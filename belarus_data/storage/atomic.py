@@ -13,7 +13,10 @@ import errno
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".tmp"
 
@@ -123,3 +126,43 @@ def write_bytes(path: Path, data: bytes) -> None:
 def write_text(path: Path, text: str) -> None:
     """Write UTF-8 text with LF line endings atomically."""
     write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` piece by piece; renamed over ``path`` only if the block completes.
+
+    For outputs too large to hold in memory (exports at millions of rows): the
+    same temporary file, flush and rename as :func:`write_bytes`, and on any
+    exception the temporary file is removed and ``path`` left as it was.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_file(target) as f:
+    ...     _ = f.write(b"one\\n")
+    ...     _ = f.write(b"two\\n")
+    >>> target.read_bytes()
+    b'one\\ntwo\\n'
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(path)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as err:
+        raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(path)) from err
+    handed = False
+    try:
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        handed = True
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as err:
+        if not handed:
+            os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, CannotWrite):
+            raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(path)) from err
+        raise

@@ -1,15 +1,13 @@
 """Generated artefacts: Table Schemas, JSON Schemas, datapackage.json and the data dictionary.
 
-All are derived from the models (and, for the package's list of sources, from
-records/sources.csv), written atomically, and compared by ``schema --check``.
+All are derived from the models alone (never from the records, so their size
+does not grow with the data), written atomically, and compared by ``schema --check``.
 frictionless's own JSON-Schema import is not used: it drops enums, patterns and
 keys.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,6 @@ from belarus_data import vocab
 from belarus_data._version import __version__
 from belarus_data.models.columns import Column, json_schema_for
 from belarus_data.storage.atomic import write_text
-from belarus_data.storage.csvfile import read_bytes
 from belarus_data.storage.derived import derived_columns, precision_note
 from belarus_data.storage.paths import inside, read_file
 from belarus_data.storage.tables import TABLES, Table
@@ -93,27 +90,17 @@ def json_schema(table: Table) -> dict[str, Any]:
     return schema
 
 
-def _package_sources(root: Path) -> list[dict[str, str]]:
-    # read_bytes refuses links (records/ included) and oversized files, as validation does.
-    try:
-        data = read_bytes(root / "records" / "sources.csv", "records/sources.csv", [])
-    except OSError:
-        return []
-    if data is None:
-        return []
-    try:
-        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    except (UnicodeDecodeError, csv.Error):
-        return []
-    return [
-        {"title": f"{row.get('title', '')} ({row.get('outlet', '')})", "path": row.get("url", "")}
-        for row in sorted(rows, key=lambda r: r.get("id") or "")
-        if row.get("record_status") == "active" and row.get("url", "").startswith(("http://", "https://"))
-    ]
+def datapackage(root: Path | None = None) -> dict[str, Any]:
+    """The datapackage.json descriptor: the package's metadata and its resources, from the models alone.
 
+    Nothing in it grows with the data (its size is the same for ten records or
+    ten million): the bibliography is ``records/sources.csv`` itself, a resource
+    of the package, not a list copied into the descriptor. ``root`` is accepted
+    for callers that pass it and is not read.
 
-def datapackage(root: Path, *, with_sources: bool = True) -> dict[str, Any]:
-    """The datapackage.json descriptor (``with_sources=False``: its shape, with an empty sources list)."""
+    >>> len(datapackage()["resources"]) == len(TABLES)
+    True
+    """
     return {
         "profile": "tabular-data-package",
         "name": "belarus-data",
@@ -124,7 +111,6 @@ def datapackage(root: Path, *, with_sources: bool = True) -> dict[str, Any]:
         "code_license": CODE_LICENSE,
         "keywords": ["Belarus", "Russia", "security policy", "foreign policy", "claims", "events", "PLOVER", "EDTF"],
         "contributors": [{"title": "belarus-data contributors", "role": "author"}],
-        "sources": _package_sources(root) if with_sources else [],
         "resources": [
             {
                 "name": t.name,

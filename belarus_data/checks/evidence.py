@@ -356,16 +356,17 @@ def _check_quote_rows(
     numbers = number[rows]
     take = pa.array(rows)
     taken = quote.take(take)
-    quoted = pc.cast(taken, pa.large_binary())
     # Only the start is mapped to bytes: the quote's own byte length gives the end. If those bytes are
     # the quote, the text holds it from `start` on, and it ends at `end` when end - start is the
     # quote's length in code points; otherwise the slice to `end` differs from the quote anyway.
     begin = texts.byte_offsets(numbers, start[rows])
-    stop = begin + np.asarray(pc.binary_length(quoted), dtype=np.int64)
+    stop = begin + np.asarray(pc.binary_length(taken), dtype=np.int64)
     fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == _code_points(taken))
     same = np.zeros(len(rows), dtype=bool)
     inside = np.flatnonzero(fits)
-    same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted.take(inside)))
+    # Both sides as views: Arrow compares them without copying bytes.
+    quoted = pc.cast(taken.take(pa.array(inside)), pa.binary_view())
+    same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted))
     differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
     for row, given in zip(differ.tolist(), quote.take(pa.array(differ)).to_pylist(), strict=True):
         found = search.piece(int(number[row]), int(start[row]), min(int(end[row]), int(start[row]) + 80))
@@ -391,7 +392,7 @@ def _check_quote_rows(
         check = np.flatnonzero(inside_text)
         if len(check):
             pieces = texts.slices(numbers[check], lo[check], hi[check])
-            equal[check] = mask(pc.equal(pieces, pc.cast(given.take(pa.array(check)), pa.large_binary())))
+            equal[check] = mask(pc.equal(pieces, pc.cast(given.take(pa.array(check)), pa.binary_view())))
         for k in np.flatnonzero(present & ~equal).tolist():
             row = int(rows[k])
             s, e = int(start[row]), int(end[row])

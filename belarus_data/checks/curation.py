@@ -188,9 +188,9 @@ def _contains_each(haystacks: pa.Array, needles: pa.Array, searches: int) -> np.
         rows = np.flatnonzero(mask(pc.and_(pc.is_valid(haystacks), pc.is_valid(needles))))
         take = pa.array(rows, pa.int64())
         pairs = zip(haystacks.take(take).to_pylist(), needles.take(take).to_pylist(), strict=True)
-        result = np.zeros(len(needles), dtype=bool)
-        result[rows] = np.fromiter((needle in hay for hay, needle in pairs), dtype=bool, count=len(rows))
-        return result
+        few = np.zeros(len(needles), dtype=bool)
+        few[rows] = np.fromiter((needle in hay for hay, needle in pairs), dtype=bool, count=len(rows))
+        return few
     import polars as pl
 
     frame = pl.DataFrame({"hay": pl.Series(haystacks), "needle": pl.Series(needles)})

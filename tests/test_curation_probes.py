@@ -1,8 +1,8 @@
 """The copied-statement filter attributes a probe found at the first byte of a quote to that quote's row.
 
 Quotes lie back to back in one Arrow buffer, so the first byte of row j is also the end (exclusive)
-of row j - 1; the filter must give that position to row j. Kills the mutant of _contains_probes that
-drops searchsorted's side="right" (the default, "left", gives the hit to the row before).
+of row j - 1; the filter must give that position to row j. (It killed a mutant of the numpy search
+that placed hits with searchsorted; the search is now per row, and these cases hold it to that.)
 """
 
 from __future__ import annotations

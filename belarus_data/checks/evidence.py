@@ -203,7 +203,9 @@ def check_source_texts(ctx: Context) -> None:
             search = QuoteSearch(store, budget)
             for batch in range(0, len(quoting), QUOTE_BATCH):
                 members = quoting[batch : batch + QUOTE_BATCH]
-                part = take_rows(claims, members)
+                # One chunk: every column is taken from several times below (a take of a chunked
+                # column concatenates its chunks first, each time).
+                part = take_rows(claims, members).combine_chunks()
                 ctx.quotes_verified[members] = _check_quote_rows(
                     ctx, store, known, part, members, source_row[members], search
                 )
@@ -397,16 +399,18 @@ def _check_quote_rows(
         return ok
     numbers = number[rows]
     take = pa.array(rows)
-    quoted = pc.cast(quote.take(take), pa.large_binary())
+    taken = quote.take(take)
     # Only the start is mapped to bytes: the quote's own byte length gives the end. If those bytes are
     # the quote, the text holds it from `start` on, and it ends at `end` when end - start is the
     # quote's length in code points; otherwise the slice to `end` differs from the quote anyway.
     begin = texts.byte_offsets(numbers, start[rows])
-    stop = begin + np.asarray(pc.binary_length(quoted), dtype=np.int64)
-    fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == _code_points(quote.take(take)))
+    stop = begin + np.asarray(pc.binary_length(taken), dtype=np.int64)
+    fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == _code_points(taken))
     same = np.zeros(len(rows), dtype=bool)
     inside = np.flatnonzero(fits)
-    same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted.take(inside)))
+    # Both sides as views: Arrow compares them without copying bytes.
+    quoted = pc.cast(taken.take(pa.array(inside)), pa.binary_view())
+    same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted))
     differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
     for row, given in zip(differ.tolist(), quote.take(pa.array(differ)).to_pylist(), strict=True):
         found = search.piece(int(number[row]), int(start[row]), min(int(end[row]), int(start[row]) + 80))
@@ -432,7 +436,7 @@ def _check_quote_rows(
         check = np.flatnonzero(inside_text)
         if len(check):
             pieces = texts.slices(numbers[check], lo[check], hi[check])
-            equal[check] = mask(pc.equal(pieces, pc.cast(given.take(pa.array(check)), pa.large_binary())))
+            equal[check] = mask(pc.equal(pieces, pc.cast(given.take(pa.array(check)), pa.binary_view())))
         for k in np.flatnonzero(present & ~equal).tolist():
             row = int(rows[k])
             s, e = int(start[row]), int(end[row])

@@ -38,8 +38,9 @@ def take_rows(data: pa.Table, rows: Any) -> pa.Table:
     batches = data.to_batches()
     if len(wanted) == 0 or not batches:
         return data.slice(0, 0)
-    if len(wanted) == data.num_rows and np.array_equal(wanted, np.arange(data.num_rows)):
-        return data
+    first = int(wanted[0])
+    if wanted[-1] - first == len(wanted) - 1 and np.array_equal(wanted, np.arange(first, first + len(wanted))):
+        return data.slice(first, len(wanted))  # one run of rows (claims of one text group): no copy
     order = np.argsort(wanted, kind="stable")
     ascending = wanted[order]
     starts = np.cumsum([0] + [b.num_rows for b in batches])

@@ -96,11 +96,11 @@ class SourceTexts:
         return result
 
     def slices(self, texts: np.ndarray, begin: np.ndarray, stop: np.ndarray) -> pa.Array:
-        """``data[begin[i]:stop[i]]`` (inside text ``texts[i]``) for every i, as an Arrow large_binary column.
+        """``data[begin[i]:stop[i]]`` (inside text ``texts[i]``) for every i, as an Arrow binary_view column.
 
-        Built as a binary *view* column over the text buffer (16 bytes a row,
-        no copy) and cast in C++: gathering the bytes with numpy took 30×
-        longer. A view addresses its buffer with 32-bit offsets, so the texts
+        A binary *view* column over the text buffer (16 bytes a row, no copy),
+        which Arrow compares as it is: gathering the bytes with numpy took 30×
+        longer, and casting the views to large_binary copied every byte. A view addresses its buffer with 32-bit offsets, so the texts
         are split into buffers of at most 1 GiB at text boundaries.
         """
         import numpy as np
@@ -132,49 +132,48 @@ class SourceTexts:
             inline = padded[begin[short, None] + np.arange(12)]
             inline[np.arange(12)[None, :] >= length[short, None]] = 0
             views[short, 1:] = inline.view("<i4").reshape(-1, 3)
-        column = pa.Array.from_buffers(pa.binary_view(), len(begin), [None, pa.py_buffer(views), *buffers])
-        return column.cast(pa.large_binary())
+        # Compared as views (Arrow compares binary_view columns directly): no bytes are gathered.
+        return pa.Array.from_buffers(pa.binary_view(), len(begin), [None, pa.py_buffer(views), *buffers])
 
 
 BLOCK = 64  # bytes per block of the character-start index
 
 
-LEAD_PIECE = 1 << 18  # blocks (16 MiB) counted at a time: temporaries stay small
-
-
 def lead_index(data: np.ndarray, end: int) -> np.ndarray:
     """How many characters start in ``data[:end]`` before each 64-byte block (and in all of it, last).
 
-    Counted eight bytes at a time: a continuation byte is 10xxxxxx, its top bit
-    set and the next one clear. Two threads take half the blocks each (numpy
-    releases the GIL), 16 MiB at a time. ``data`` must extend to a whole block
-    past ``end`` (the store's zero padding), which is not counted.
+    A character starts at every byte that is not a continuation byte
+    (10xxxxxx). Arrow's ``utf8_length`` counts exactly those (it does not
+    validate), so the bytes are viewed as one "string" per 64-byte block and
+    counted in one C++ pass. ``data`` must extend to a whole block past ``end``
+    (the store's zero padding), which is not counted.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blocks = -(-end // BLOCK)
+    bounds = np.minimum(np.arange(blocks + 1, dtype=np.int64) * BLOCK, end)
+    pieces = pa.LargeStringArray.from_buffers(blocks, pa.py_buffer(bounds), pa.py_buffer(data), null_count=0)
+    per_block = np.asarray(pc.utf8_length(pieces), dtype=np.int64)
+    return np.concatenate(([0], np.cumsum(per_block)))
+
+
+def starts_before(data: np.ndarray, index: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """How many characters start in ``data`` before each of ``positions`` (≤ the end ``index`` was made for).
+
+    The index gives the count up to each position's block; the bytes of the
+    block before the position (at most 63) are counted here.
     """
     import numpy as np
 
-    blocks = -(-end // BLOCK)
-    per_block = np.zeros(blocks, dtype=np.int64)
-    words = data[: blocks * BLOCK].view("<u8")
-    high = np.uint64(0x8080808080808080)
-
-    def count(first: int, last: int) -> None:
-        for piece in range(first, last, LEAD_PIECE):
-            stop = min(piece + LEAD_PIECE, last)
-            chunk = words[piece * (BLOCK // 8) : stop * (BLOCK // 8)]
-            marks = np.left_shift(chunk, np.uint64(1))
-            np.invert(marks, out=marks)
-            np.bitwise_and(marks, chunk, out=marks)
-            np.bitwise_and(marks, high, out=marks)
-            continuation = np.bitwise_count(marks).reshape(-1, BLOCK // 8).sum(axis=1, dtype=np.int64)
-            per_block[piece:stop] = BLOCK - continuation
-
-    step = max(1, -(-blocks // 2))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for future in [pool.submit(count, k, min(k + step, blocks)) for k in range(0, blocks, step)]:
-            future.result()
-    if blocks:
-        per_block[-1] -= blocks * BLOCK - end  # the zero padding is no character
-    return np.concatenate(([0], np.cumsum(per_block)))
+    block = positions // BLOCK
+    within = positions - block * BLOCK
+    # The block's bytes, as a row of 64 (the zero padding keeps the last block inside ``data``).
+    rows = data[block[:, None] * BLOCK + np.arange(BLOCK)]
+    leads = ((rows & 0xC0) != 0x80) & (np.arange(BLOCK) < within[:, None])
+    result: np.ndarray = index[np.minimum(block, len(index) - 1)] + leads.sum(axis=1)
+    return result
 
 
 def _chunks(start: np.ndarray, size: int) -> Iterable[tuple[int, int]]:
@@ -306,8 +305,6 @@ def load(files: list[TextFile]) -> tuple[SourceTexts, list[LoadedText]]:
     UTF-8 check all release the GIL.
     """
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     sizes = np.array([f.size for f in files], dtype=np.int64)
     start = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
@@ -329,13 +326,13 @@ def load(files: list[TextFile]) -> tuple[SourceTexts, list[LoadedText]]:
         for future in [pool.submit(load_range, 0, half), pool.submit(load_range, half, len(files))]:
             future.result()
     # Counts the bytes that start a character (for every text: byte_offsets relies on it); a code-point
-    # count only for the texts that are UTF-8.
-    every = pa.LargeStringArray.from_buffers(len(files), pa.py_buffer(start), pa.py_buffer(data), null_count=0)
-    char_length = np.asarray(pc.utf8_length(every), dtype=np.int64)
+    # count only for the texts that are UTF-8. One pass counts them per block; each text's count is the
+    # difference at its bounds.
+    index = lead_index(data, int(start[-1]))
+    char_length = np.diff(starts_before(data, index, start)) if len(files) else np.zeros(0, dtype=np.int64)
     loaded = [
         LoadedText(f.source_id, digests[k], bool(utf8[k]) and digests[k] is not None, int(char_length[k]))
         for k, f in enumerate(files)
     ]
     number = {t.source_id: k for k, t in enumerate(loaded) if t.utf8}
-    index = lead_index(data, int(start[-1]))
     return SourceTexts(data, start, char_length, index, number), loaded

@@ -1,0 +1,88 @@
+"""benchmarks/bench.py reports honestly: min/median/max, ratios of medians, the stage table and its floors,
+and --write-readme replaces only its own section of benchmarks/README.md. No timing is asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import REPO
+
+
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_report", REPO / "benchmarks" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = load_bench()
+
+
+def test_a_row_gives_min_median_max_and_the_ratio_of_medians() -> None:
+    result = BENCH.Result("1M", "validate", [3.0, 9.0, 4.0], 1000, 512.0, cpu=[5.0, 7.0, 6.0], baseline=2.0)
+    row = BENCH.render([result])[-1]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[:8] == ["1M", "validate", "3", "3.00", "4.00", "9.00", "6.00", "250"]
+    assert cells[8] == "2.00"  # median 4.0 over the baseline's median 2.0
+
+
+def test_a_step_that_did_not_run_says_why() -> None:
+    row = BENCH.render([BENCH.Result("1M", "frictionless", [], 0, None, note="timeout after 10 s")])[-1]
+    assert "| – | – | – |" in row and "timeout after 10 s" in row
+
+
+def test_each_stage_is_set_against_the_sum_of_its_primitives() -> None:
+    stages = [
+        ["read tables", 2.0, 3.0],
+        ["evidence.check_source_texts", 1.0, 2.0],
+        ["graph.check_parent_cycles", 0.1, 0.1],
+    ]
+    floors = [
+        ["parse every CSV (pyarrow, one thread)", 1.5, 1.5],
+        ["read the texts", 0.5, 0.4],
+        ["SHA-256 of the texts (hashlib)", 0.3, 0.3],
+        ["UTF-8 check of the texts (Arrow)", 0.3, 0.3],
+        ["compare quote, prefix and suffix bytes (Arrow)", 0.2, 0.2],
+    ]
+    lines = BENCH.render_stages("1M", stages, floors)
+    read = next(line for line in lines if line.startswith("| read tables |"))
+    assert "| 1.50 (parse every CSV" in read and read.endswith("| 2.0 |")
+    texts = next(line for line in lines if line.startswith("| evidence.check_source_texts |"))
+    assert "| 1.20 (" in texts and texts.endswith("| 1.7 |")
+    cycles = next(line for line in lines if line.startswith("| graph.check_parent_cycles |"))
+    assert cycles.endswith("|  |  |")  # no primitive named: no ratio invented
+    assert any(line.startswith("| read the texts | 0.50 | 0.40 |") for line in lines)
+
+
+def test_write_readme_replaces_only_its_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# head\n{BENCH.BEGIN}\nold\n{BENCH.END}\n## tail\n", encoding="utf-8")
+    monkeypatch.setattr(BENCH, "README", readme)
+    BENCH.write_readme(["new 1", "new 2"])
+    assert readme.read_text(encoding="utf-8") == f"# head\n{BENCH.BEGIN}\nnew 1\nnew 2\n{BENCH.END}\n## tail\n"
+
+
+def test_write_readme_refuses_a_readme_without_markers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# no markers\n", encoding="utf-8")
+    monkeypatch.setattr(BENCH, "README", readme)
+    with pytest.raises(SystemExit):
+        BENCH.write_readme(["x"])
+    assert readme.read_text(encoding="utf-8") == "# no markers\n"
+
+
+def test_the_real_readme_has_the_section() -> None:
+    text = (REPO / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    assert text.count(BENCH.BEGIN) == 1 and text.count(BENCH.END) == 1
+
+
+def test_the_machine_names_the_sha_extension_flag() -> None:
+    lines = BENCH.machine("0.00, 0.00, 0.00 (1, 5, 15 min)")
+    assert any("SHA-NI present" in line or "SHA-NI absent" in line for line in lines)
+    assert any(line.startswith("- load average at the start: ") for line in lines)

@@ -1,0 +1,29 @@
+"""storage.arrays.take_rows gives exactly the rows asked for, in order, whatever the blocks: runs, gaps, repeats."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from belarus_data.storage.arrays import take_rows
+
+# Four blocks of five rows: the value of row i is i.
+BLOCKS = pa.Table.from_batches([pa.record_batch({"a": list(range(k * 5, k * 5 + 5))}) for k in range(4)])
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [[0], [19], [3, 4, 5, 6], [18, 19], list(range(20)), [2, 1], [0, 2, 3], [5, 5], [4, 5, 5, 6], [7, 6, 5]],
+)
+def test_rows_are_those_asked_for(wanted: list[int]) -> None:
+    assert take_rows(BLOCKS, wanted).column("a").to_pylist() == wanted
+
+
+def test_a_run_of_rows_is_a_slice_without_copy() -> None:
+    taken = take_rows(BLOCKS, list(range(3, 12)))
+    # A slice shares the blocks' buffers: the first block's data buffer is the original's.
+    assert taken.column("a").chunk(0).buffers()[1].address == BLOCKS.column("a").chunk(0).buffers()[1].address
+
+
+def test_no_rows() -> None:
+    assert take_rows(BLOCKS, []).num_rows == 0

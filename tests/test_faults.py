@@ -401,7 +401,7 @@ def test_atomic_names_its_target_when_writing_fails(tmp_path: Path) -> None:
 
 def fake_tools(bin_dir: Path) -> None:
     bin_dir.mkdir()
-    for tool in ("belarus-data", "ruff", "mypy", "python", "lint-imports"):
+    for tool in ("belarus-data", "ruff", "mypy", "python", "python3", "lint-imports"):
         script = bin_dir / tool
         script.write_text(f'#!/bin/sh\necho "{tool} $*"\nexit 0\n', encoding="utf-8")
         script.chmod(script.stat().st_mode | stat.S_IEXEC)

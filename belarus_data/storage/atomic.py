@@ -97,30 +97,8 @@ def write_bytes(path: Path, data: bytes) -> None:
 
     Raises :class:`CannotWrite` (naming ``path``) if any step fails; ``path`` is then unchanged.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(path)
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
-    except OSError as err:
-        raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(path)) from err
-    handed = False  # whether the file object owns (and closes) fd
-    try:
-        # mkstemp creates the file owner-only (0600); keep a replaced file's mode, else the usual 0644,
-        # so that exports and generated files stay readable by others (web servers, CI, colleagues).
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        handed = True
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as err:
-        if not handed:
-            os.close(fd)
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(err, OSError) and not isinstance(err, CannotWrite):
-            raise CannotWrite(err.errno or errno.EIO, err.strerror or str(err), str(path)) from err
-        raise
+    with atomic_file(path) as f:
+        f.write(data)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"
 REPO = Path(__file__).parent.parent
+
+
+def load_script(relative: str, name: str) -> ModuleType:
+    """A script of the repository (benchmarks/, scripts/), imported as module ``name`` for its tests."""
+    spec = importlib.util.spec_from_file_location(name, REPO / relative)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_valid(dest: Path) -> Path:

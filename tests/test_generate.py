@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
-from conftest import REPO
+from conftest import load_script
 
 from belarus_data import validate
 
 
 def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/generate.py", "bench_generate")
 
 
 def digest(root: Path) -> str:

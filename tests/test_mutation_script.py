@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_script
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutation_script", REPO / "scripts" / "mutation.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/mutation.py", "mutation_script")
 
 
 mutation = _script()

@@ -11,14 +11,14 @@ and regular-file-only reads.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
+from conftest import load_script
 
 from belarus_data import validate
 from belarus_data.checks import evidence, references
@@ -33,13 +33,8 @@ from belarus_data.storage.tables import table
 REPO = Path(__file__).parent.parent
 
 
-def _bench() -> object:
-    spec = importlib.util.spec_from_file_location("bench_pathological", REPO / "benchmarks" / "pathological.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building the class
-    spec.loader.exec_module(module)
-    return module
+def _bench() -> ModuleType:
+    return load_script("benchmarks/pathological.py", "bench_pathological")
 
 
 BENCH = _bench()

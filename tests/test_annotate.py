@@ -30,6 +30,8 @@ from belarus_data.annotate.app import Server
 from belarus_data.annotate.session import Session, SessionError
 from belarus_data.annotate.timephrase import suggest
 from belarus_data.cli import main
+from belarus_data.dates.edtf import stated
+from belarus_data.dates.phrases import allowed, within
 
 TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
@@ -357,7 +359,8 @@ def test_time_phrase_gets_anchor_and_suggestion(dataset: Path) -> None:
     ("phrase", "anchor", "expected"),
     [
         ("mid-June", "2016-07-01", "2016-06-11/2016-06-20"),
-        ("earlier this month", "2016-06-21?/2016-08?", "2016-06?/2016-08?"),
+        ("earlier this month", "2016-06-21?/2016-08?", "2016-06-01?/2016-08-30?"),
+        ("earlier this month", "2016-06-21/2016-07-03", "2016-06-01/2016-07-02"),
         ("last year", "2016", "2015"),
         ("next month", "2016-12-05", "2017-01"),
         ("last week", "2016-06-22", "2016-06-13/2016-06-19"),
@@ -369,6 +372,41 @@ def test_time_phrase_gets_anchor_and_suggestion(dataset: Path) -> None:
 )
 def test_time_suggestions(phrase: str, anchor: str, expected: str | None) -> None:
     assert suggest(phrase, anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "earlier this month",
+        "later this month",
+        "last week",
+        "this year",
+        "earlier this year",
+        "mid-June",
+        "in August-September this year",
+        "late May",
+        "next month",
+        "now",
+    ],
+)
+@pytest.mark.parametrize("anchor", ["2016-06-21/2016-07-03", "2016-07-01", "2016-12-30/2017-01-02"])
+def test_every_suggestion_passes_the_validators_phrase_rule(phrase: str, anchor: str) -> None:
+    # The form and validate read phrases from one table: what the page suggests, validate accepts.
+    anchor_bounds = stated(anchor)
+    assert anchor_bounds is not None
+    intervals = allowed(phrase, anchor_bounds.earliest, anchor_bounds.latest)
+    assert intervals is not None
+    value = suggest(phrase, anchor)
+    if value is None:
+        # Only where no single non-empty interval exists: an empty one, or a month in either of two years.
+        lo, hi = anchor_bounds.earliest, anchor_bounds.latest
+        assert lo is not None and hi is not None
+        usable = [i for i in intervals if i[0] and i[1] and i[0] <= i[1] and lo.year <= i[0].year <= hi.year]
+        assert len(usable) != 1, (phrase, anchor, intervals)
+        return
+    value_bounds = stated(value)
+    assert value_bounds is not None
+    assert within((value_bounds.earliest, value_bounds.latest), intervals), (value, intervals)
 
 
 def test_fold_matches_across_apostrophes_and_accents() -> None:

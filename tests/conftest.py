@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib.util
 import io
 import shutil
@@ -16,6 +17,11 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"
 REPO = Path(__file__).parent.parent
+
+
+def today() -> str:
+    """Today's date (UTC), read when asked: a constant taken at import goes stale if a run crosses midnight."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def load_script(relative: str, name: str) -> ModuleType:

@@ -3,7 +3,6 @@ drafts, live check (validate's own messages) and saves on a copy of the dataset.
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import json
 import socket
@@ -23,6 +22,7 @@ from annotating import (
     serving,
 )
 from click.testing import CliRunner
+from conftest import today
 
 from belarus_data import validate
 from belarus_data.annotate.aliases import fold
@@ -32,8 +32,6 @@ from belarus_data.annotate.timephrase import suggest
 from belarus_data.cli import main
 from belarus_data.dates.edtf import stated
 from belarus_data.dates.phrases import allowed, within
-
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 
 @pytest.fixture
@@ -165,7 +163,7 @@ def test_astral_quote_saved_with_code_point_offsets(dataset: Path) -> None:
     assert (
         row["prefix"] == text[start - 32 : start] and row["suffix"] == text[start + len(ASTRAL_QUOTE) :].rstrip()[:32]
     )
-    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", TODAY, TODAY, "active")
+    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", today(), today(), "active")
     assert row["asserted_by"] == "act-blr-gov"
     assert validate(dataset).ok
 
@@ -199,7 +197,12 @@ def test_a_new_claim_ignores_forged_lifecycle_and_quote_fields(dataset: Path) ->
     draft = session.draft(payload)
     _, row, _, _ = draft.rows[0]
     assert row["id"] != "clm-forged00" and str(row["id"]).startswith("clm-")
-    assert (row["version"], row["created"], row["record_status"], row["status_reason"]) == ("1", TODAY, "active", None)
+    assert (row["version"], row["created"], row["record_status"], row["status_reason"]) == (
+        "1",
+        today(),
+        "active",
+        None,
+    )
     assert (row["quote"], row["source_id"]) == ("the red line", SEED)
     assert session.check(draft) == []
 
@@ -307,7 +310,7 @@ def test_edit_raises_version_once_and_withdraw_needs_a_reason(dataset: Path) -> 
     session.save(draft)
     row = next(r for r in rows_of(dataset, "claims") if r["id"] == first["id"])
     published = int(first["version"])
-    assert (row["version"], row["updated"], row["created"]) == (str(published + 1), TODAY, first["created"])
+    assert (row["version"], row["updated"], row["created"]) == (str(published + 1), today(), first["created"])
     assert (row["quote"], row["start"], row["end"]) == (first["quote"], first["start"], first["end"])
     # Withdrawing without a reason: validate's lifecycle rule.
     edit["fields"] |= {"record_status": "retracted"}

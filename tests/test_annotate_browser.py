@@ -5,7 +5,6 @@ Marked `browser`; they fail with an install hint when Chromium is missing (see t
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,12 @@ import pytest
 from annotating import ASTRAL_QUOTE, ASTRAL_TEXT, SEED, add_astral_source, copy_dataset, rows_of, serving
 from browser import SELECT_JS, chromium
 from click.testing import CliRunner
+from conftest import today
 
 from belarus_data import validate
 from belarus_data.cli import main
 
 pytestmark = pytest.mark.browser
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def wait_for(driver: Any, condition: str, timeout: float = 30) -> Any:
@@ -92,7 +91,7 @@ def test_astral_quote_selected_filled_and_saved(tmp_path: Path) -> None:
         "report",
         "reported",
     )
-    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", TODAY, TODAY, "active")
+    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", today(), today(), "active")
     assert validate(root).ok
     result = CliRunner().invoke(main, ["validate", "--root", str(root)])
     assert result.exit_code == 0, result.output
@@ -131,7 +130,11 @@ def test_editing_a_published_claim_bumps_version_and_updated(tmp_path: Path) -> 
         status = save_and_wait(driver)
         assert status.startswith("saved"), driver.find_element("css selector", '[data-testid="problems"]').text
     row = next(r for r in rows_of(root, "claims") if r["id"] == first["id"])
-    assert (row["version"], row["updated"], row["created"]) == (str(int(first["version"]) + 1), TODAY, first["created"])
+    assert (row["version"], row["updated"], row["created"]) == (
+        str(int(first["version"]) + 1),
+        today(),
+        first["created"],
+    )
     assert row["statement"] == "Belarus's balancing stops where it would endanger the regime."
     assert (row["quote"], row["start"], row["end"]) == (first["quote"], first["start"], first["end"])
     assert validate(root).ok

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import line_of, read_rows, set_cell
+from conftest import line_of, read_rows, set_cell, today
 from gitrepo import commit_all, git, make_repo
 
 from belarus_data import validate
 from belarus_data.cli import main
 from belarus_data.problems import Report
-
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 
 @pytest.fixture
@@ -34,7 +31,7 @@ def edit(repo: Path, table: str, key: str, column: str, value: str) -> int:
     line = line_of(repo, table, key)
     set_cell(repo, table, line, column, value)
     set_cell(repo, table, line, "version", "2")
-    set_cell(repo, table, line, "updated", TODAY)
+    set_cell(repo, table, line, "updated", today())
     return line
 
 

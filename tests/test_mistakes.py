@@ -9,7 +9,6 @@ DD/MM/YYYY`` (each rewritten date of the named columns written back as YYYY-MM-D
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import hashlib
 import re
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import VALID, read_rows, write_rows
+from conftest import VALID, read_rows, today, write_rows
 from corpus import OPS
 from gitrepo import make_repo
 
@@ -28,7 +27,6 @@ from belarus_data.problems import Problem, Report
 from belarus_data.storage.generated import write_generated
 
 MISTAKES = Path(__file__).parent / "fixtures" / "mistakes"
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 VALUE = r"(\d+|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 ASSIGNMENT = re.compile(rf"(?:\bset |, | and )(\w+) to {VALUE}")
@@ -63,7 +61,7 @@ MISTAKE_OPS = {**OPS, "add_source": op_add_source}
 
 def _today(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("{today}", TODAY)
+        return value.replace("{today}", today())
     if isinstance(value, dict):
         return {k: _today(v) for k, v in value.items()}
     if isinstance(value, list):

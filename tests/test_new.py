@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import re
@@ -10,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import read_rows
+from conftest import read_rows, today
 from gitrepo import claim_options
 
 from belarus_data import validate
 from belarus_data.cli import main
 from belarus_data.commands.scaffold import RANDOM_LENGTH, ScaffoldError, find_quote, random_id, slugify
 
-TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 CLAIM_FIELDS = claim_options(statement="Russian planes flew from Belarus.")
 
 
@@ -37,7 +35,7 @@ def test_new_actor_gets_a_slug_id_today_and_version_1(root: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == "act-belarusian-air-force"
     row = row_of(root, "actors", "act-belarusian-air-force")
-    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", TODAY, TODAY, "active")
+    assert (row["version"], row["created"], row["updated"], row["record_status"]) == ("1", today(), today(), "active")
     ids = [r[0] for r in read_rows(root / "records" / "actors.csv")[1:]]
     assert ids == sorted(ids)  # inserted in canonical order
     assert validate(root).ok
@@ -160,7 +158,7 @@ def test_new_source_copies_its_text(root: Path, tmp_path: Path) -> None:
     assert stored.read_bytes() == text.read_bytes()
     assert row["text_sha256"] == hashlib.sha256(text.read_bytes()).hexdigest()
     assert row["text_length"] == str(len(text.read_text(encoding="utf-8")))
-    assert row["retrieved"] == TODAY
+    assert row["retrieved"] == today()
     assert validate(root).ok
     # The descriptor lists resources, not sources: a new source leaves it as it was (and current).
     assert "wrote datapackage.json" not in result.output
@@ -312,7 +310,7 @@ def test_new_participant_is_added_where_fmt_puts_it(root: Path) -> None:
     rows = read_rows(root / "records" / "event_participants.csv")
     line = next(n for n, r in enumerate(rows, start=1) if r[:3] == ["evt-fx2q7k9m", "act-lukashenka", "participant"])
     assert f"at records/event_participants.csv:{line}" in result.output
-    assert rows[line - 1][4:8] == ["1", TODAY, TODAY, "active"]
+    assert rows[line - 1][4:8] == ["1", today(), today(), "active"]
     assert validate(root).ok
 
 

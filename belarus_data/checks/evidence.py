@@ -134,20 +134,44 @@ def _checked_path(ctx: Context, index: int, relative: str) -> TextFile | None:
 TEXT_GROUP_BYTES = 64 << 20  # texts held in memory at once, with the claims that quote them
 
 
-def check_source_texts(ctx: Context) -> None:
-    """Each source's text is inside records/texts/, UTF-8, with the recorded SHA-256 and length; each quote is in it.
+@dataclass
+class TextPlan:
+    """Which source texts can be read, in groups of about :data:`TEXT_GROUP_BYTES` loaded one at a time.
 
-    Quotes follow W3C TextPositionSelector semantics: the quote equals the text
-    between its offsets, the prefix and suffix the text just around it. Texts
-    are loaded a group of about 64 MiB at a time and the claims that quote them
-    checked then, so the texts are never all in memory. ``ctx.quotes_verified``
-    records which quotes were found exactly in place: the sentence check reads
-    only those.
+    Made once per validation by :func:`plan_texts` (which reports every unusable
+    ``text_path``); the texts of group ``g`` are ``files[groups[g][0]:groups[g][1]]``.
     """
+
+    rows: list[dict[str, str | None]]  # the sources' id, text_path, text_sha256, text_length, redistribution
+    files: list[TextFile]
+    row_of_file: list[int]  # each file's row in the sources table
+    withheld: list[int]  # installed data: sources whose text the wheel leaves out (its licence)
+    groups: list[tuple[int, int]]
+
+    def file_of(self, source_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
+        """For each source id, the number of its readable text in ``files`` (-1: none)."""
+        return _positions(source_ids, [f.source_id for f in self.files])
+
+    def group_of(self, source_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
+        """For each source id, the group holding its text (-1: no readable text)."""
+        import numpy as np
+
+        file = self.file_of(source_ids)
+        firsts = np.array([first for first, _ in self.groups], dtype=np.int64)
+        group: np.ndarray = np.where(file >= 0, np.searchsorted(firsts, file, side="right") - 1, -1)
+        return group
+
+    def source_row(self, source_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
+        """For each source id, its row in the sources table (-1: none)."""
+        return _positions(source_ids, [str(row["id"]) for row in self.rows])
+
+
+def plan_texts(ctx: Context) -> TextPlan | None:
+    """The texts of the sources table, each path checked (problems recorded); None without a sources table."""
     import numpy as np
 
     if "sources" not in ctx.tables:
-        return
+        return None
     rows = (
         ctx.tables["sources"]
         .data.select(["id", "text_path", "text_sha256", "text_length", "redistribution"])
@@ -157,7 +181,7 @@ def check_source_texts(ctx: Context) -> None:
     files: list[TextFile] = []
     row_of_file: list[int] = []
     installed = is_installed_data(ctx.root)
-    withheld: list[int] = []  # installed data: sources whose text the wheel leaves out (its licence)
+    withheld: list[int] = []
     for index, row in enumerate(rows):
         if not row["id"] or not row["text_path"]:
             continue
@@ -170,46 +194,99 @@ def check_source_texts(ctx: Context) -> None:
         if found is not None:
             files.append(TextFile(row["id"], found.path, found.size))
             row_of_file.append(index)
-    claims = None
-    not_shipped = np.zeros(0, dtype=bool)
-    if "claims" in ctx.tables:
-        claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
-        ctx.quotes_verified = np.zeros(claims.num_rows, dtype=bool)
-        file_of_claim = _positions(claims.column("source_id"), [f.source_id for f in files])
-        source_row = _positions(claims.column("source_id"), [row["id"] for row in rows])
-        not_shipped = np.isin(source_row, withheld)  # accounted for by the note below, not a skip
-        unread = (file_of_claim < 0) & ~not_shipped
-        ctx.skipped(
-            table("claims"),
-            np.flatnonzero(unread),
-            ("source_id",),
-            "its source, or the source's text, cannot be read",
-            upstream=(table("sources"), source_row[unread]),
-        )
-    if withheld:
-        _note_withheld(ctx, [str(rows[i]["id"]) for i in withheld], int(not_shipped.sum()))
     sizes = np.cumsum([f.size for f in files])
-    budget = SearchBudget()
+    groups = []
     first = 0
     while first < len(files):
         last = max(first + 1, int(np.searchsorted(sizes, sizes[first] + TEXT_GROUP_BYTES, side="left")))
         last = min(last, len(files))
-        store, loaded = sourcetexts.load(files[first:last])
-        for index, text in zip(row_of_file[first:last], loaded, strict=True):
-            _check_text(ctx, index, rows[index], text)
-        if claims is not None and ctx.quotes_verified is not None:
-            quoting = np.flatnonzero((file_of_claim >= first) & (file_of_claim < last))
-            known = strings(store.ids())
-            search = QuoteSearch(store, budget)
-            for batch in range(0, len(quoting), QUOTE_BATCH):
-                members = quoting[batch : batch + QUOTE_BATCH]
-                # One chunk: every column is taken from several times below (a take of a chunked
-                # column concatenates its chunks first, each time).
-                part = take_rows(claims, members).combine_chunks()
-                ctx.quotes_verified[members] = _check_quote_rows(
-                    ctx, store, known, part, members, source_row[members], search
-                )
+        groups.append((first, last))
         first = last
+    return TextPlan(rows, files, row_of_file, withheld, groups)
+
+
+def check_source_texts(ctx: Context) -> None:
+    """Each source's text is inside records/texts/, UTF-8, with the recorded SHA-256 and length; each quote is in it.
+
+    Quotes follow W3C TextPositionSelector semantics: the quote equals the text
+    between its offsets, the prefix and suffix the text just around it. Texts
+    are loaded a group of about 64 MiB at a time and the claims that quote them
+    checked then, so the texts are never all in memory. ``ctx.quotes_verified``
+    records which quotes were found exactly in place: the sentence check reads
+    only those.
+    """
+    import numpy as np
+
+    plan = plan_texts(ctx)
+    if plan is None:
+        return
+    claims = ctx.tables.get("claims")
+    group = None
+    if claims is not None:
+        ctx.quotes_verified = np.zeros(claims.num_rows, dtype=bool)
+        group = plan.group_of(claims.data.column("source_id"))
+        not_shipped = check_unread_sources(ctx, plan, np.flatnonzero(group < 0))
+        if plan.withheld:
+            note_withheld(ctx, plan, not_shipped)
+    elif plan.withheld:
+        note_withheld(ctx, plan, 0)
+    budget = SearchBudget()
+    for g in range(len(plan.groups)):
+        members = np.flatnonzero(group == g) if group is not None else None
+        verified = check_text_group(ctx, plan, g, members, budget)
+        if members is not None and ctx.quotes_verified is not None and verified is not None:
+            ctx.quotes_verified[members] = verified
+
+
+def check_unread_sources(ctx: Context, plan: TextPlan, rows: np.ndarray) -> int:
+    """Claims at ``rows`` have no readable text: each is a skip unless the installed package withholds its text.
+
+    Returns how many quote a text the installed package does not ship (the note counts them).
+    """
+    import numpy as np
+
+    if len(rows) == 0:
+        return 0
+    source_ids = take_rows(ctx.tables["claims"].data.select(["source_id"]), rows).column("source_id")
+    source_row = plan.source_row(source_ids)
+    not_shipped = np.isin(source_row, plan.withheld)  # accounted for by the note, not a skip
+    ctx.skipped(
+        table("claims"),
+        rows[~not_shipped],
+        ("source_id",),
+        "its source, or the source's text, cannot be read",
+        upstream=(table("sources"), source_row[~not_shipped]),
+    )
+    return int(not_shipped.sum())
+
+
+def check_text_group(
+    ctx: Context, plan: TextPlan, group: int, members: np.ndarray | None, budget: SearchBudget
+) -> np.ndarray | None:
+    """Load the texts of ``group`` and check them; then the quotes of the claims at ``members`` (all quoting them).
+
+    Returns which of those claims' quotes are exactly in place (None without claims).
+    """
+    import numpy as np
+
+    first, last = plan.groups[group]
+    store, loaded = sourcetexts.load(plan.files[first:last])
+    for index, text in zip(plan.row_of_file[first:last], loaded, strict=True):
+        _check_text(ctx, index, plan.rows[index], text)
+    if members is None:
+        return None
+    claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
+    verified = np.zeros(len(members), dtype=bool)
+    known = strings(store.ids())
+    search = QuoteSearch(store, budget)
+    for batch in range(0, len(members), QUOTE_BATCH):
+        rows = members[batch : batch + QUOTE_BATCH]
+        # One chunk: every column is taken from several times below (a take of a chunked
+        # column concatenates its chunks first, each time).
+        part = take_rows(claims, rows).combine_chunks()
+        source_row = plan.source_row(part.column("source_id"))
+        verified[batch : batch + QUOTE_BATCH] = _check_quote_rows(ctx, store, known, part, rows, source_row, search)
+    return verified
 
 
 def _withheld(ctx: Context, row: dict[str, str | None]) -> bool:
@@ -228,8 +305,9 @@ def _withheld(ctx: Context, row: dict[str, str | None]) -> bool:
     return not path.exists() and not path.is_symlink()
 
 
-def _note_withheld(ctx: Context, source_ids: list[str], quotes: int) -> None:
+def note_withheld(ctx: Context, plan: TextPlan, quotes: int) -> None:
     """Once per validation: which sources' texts the installed package does not ship, and where they are checked."""
+    source_ids = [str(plan.rows[i]["id"]) for i in plan.withheld]
     shown = ", ".join(source_ids[:10]) + (f" and {len(source_ids) - 10:,} more" if len(source_ids) > 10 else "")
     ctx.notes.append(
         Note(

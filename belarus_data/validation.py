@@ -21,6 +21,7 @@ from belarus_data.checks import (
     graph,
     names,
     package,
+    partitioned,
     references,
     rootcause,
     versioning,
@@ -125,6 +126,8 @@ def validate(
 def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_only: bool) -> Report:
     """Every check on ``tree``; the versioning rules (and with ``changed_only``, the scope) against ``base``."""
     ctx = Context(root=tree.root, tables={}, engine=engine)
+    if engine == "fast" and base is None and partitioned.worth_it(tree):
+        return _check_split(tree, ctx)
     ctx.tables = tree.parsed_tables(ctx.problems)
     changes = versioning.compare_all(ctx, base) if base is not None else {}
     rows, scope = None, ""
@@ -139,10 +142,51 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     run_checks(ctx, rows)
     if base is not None:
         versioning.check_against(ctx, base, changes)
+    return _report(ctx, base, scope)
+
+
+def _check_split(tree: Snapshot, ctx: Context) -> Report:
+    """Every check, with claims.csv streamed and its free text checked a text group at a time (see :mod:`checks.partitioned`).
+
+    Falls back to the whole-table path when the file is not regular (its problems are worded there).
+    """
+    from belarus_data.storage.tables import TABLES
+
+    ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
+    planning = partitioned.sharing(ctx, ctx.tables)
+    planning.problems = []  # kept only if the split goes ahead: otherwise the text check plans (and reports) again
+    plan = evidence.plan_texts(planning)
+    path = tree.file("records/claims.csv")
+    split = partitioned.split_claims(path, ctx, plan) if plan is not None and path is not None else None
+    if split is None or plan is None:
+        claims = tree.parsed("claims", ctx.problems)
+        if claims is not None:
+            ctx.tables["claims"] = claims
+        ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
+        run_checks(ctx)
+        return _report(ctx, None, "")
+    ctx.problems.extend(planning.problems)
+    ctx.tables["claims"] = split.narrow
+    ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
+    # One after the other, not side by side: the transient memory of the two would add up (the point
+    # of this path is a bound on memory; at this size it costs ~5 s of wall time).
+    try:
+        cells.check_cells(partitioned.without_claims(ctx))
+        for check in TABLE_CHECKS:
+            if check is not cells.check_cells:
+                check(ctx)
+                partitioned.release_memory()
+        partitioned.check_groups(ctx, plan, split)
+    finally:
+        split.parts.close()
+    return _report(ctx, None, "")
+
+
+def _report(ctx: Context, base: Snapshot | None, scope: str) -> Report:
     ctx.account_for_skips()
     rootcause.fold(ctx)  # one problem per mistake (after the skips are accounted for: it only removes consequences)
     return Report(
-        root=str(tree.root),
+        root=str(ctx.root),
         problems=ctx.problems,
         rows={name: t.num_rows for name, t in ctx.tables.items()},
         summary=summarise({name: t.data for name, t in ctx.tables.items()}),

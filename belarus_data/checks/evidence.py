@@ -267,14 +267,25 @@ def check_text_group(
 
     Returns which of those claims' quotes are exactly in place (None without claims).
     """
-    import numpy as np
+    store = load_text_group(ctx, plan, group)
+    return None if members is None else check_quotes(ctx, plan, store, members, budget)
 
+
+def load_text_group(ctx: Context, plan: TextPlan, group: int) -> SourceTexts:
+    """The texts of ``group``, read once, each checked against its source record (hash, length, encoding)."""
     first, last = plan.groups[group]
     store, loaded = sourcetexts.load(plan.files[first:last])
     for index, text in zip(plan.row_of_file[first:last], loaded, strict=True):
         _check_text(ctx, index, plan.rows[index], text)
-    if members is None:
-        return None
+    return store
+
+
+def check_quotes(
+    ctx: Context, plan: TextPlan, store: SourceTexts, members: np.ndarray, budget: SearchBudget
+) -> np.ndarray:
+    """Check the quotes of the claims at ``members`` against ``store``; which of them are exactly in place."""
+    import numpy as np
+
     claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
     verified = np.zeros(len(members), dtype=bool)
     known = strings(store.ids())

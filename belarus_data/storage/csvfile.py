@@ -21,6 +21,7 @@ import io
 import os
 import stat
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -487,7 +488,7 @@ def _too_many_rows(file: str, count: int) -> Problem:
     )
 
 
-def cells_fit(table: pa.Table) -> bool:
+def cells_fit(table: pa.Table | pa.RecordBatch) -> bool:
     """Whether no cell is over MAX_CELL_CHARS (bytes first: a cell has at least as many bytes as characters)."""
     import pyarrow.compute as pc
 
@@ -572,14 +573,8 @@ def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFa
     """
     import pyarrow as pa
 
-    scanned = scan_regular(path)
+    scanned = regular_scan(path, columns)
     if scanned is None:
-        return None
-    try:
-        header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    if header != columns or any(fault.line == 1 for fault in scanned.faults):
         return None
     handle = open_regular(path)
     if handle is None:
@@ -595,6 +590,69 @@ def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFa
     return table, scanned.faults
 
 
+class Irregular(Exception):
+    """A file that looked regular turned out not to be, part-way through a streamed read: read it the slow way."""
+
+
+def regular_scan(path: Path, columns: list[str]) -> Scan | None:
+    """The scan of a file whose bytes and header are regular (see :func:`read_regular`), else None."""
+    scanned = scan_regular(path)
+    if scanned is None:
+        return None
+    try:
+        header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    if header != columns or any(fault.line == 1 for fault in scanned.faults):
+        return None
+    return scanned
+
+
+STREAM_BLOCK = 1 << 20  # bytes of CSV parsed at a time by a streamed read
+
+
+def regular_batches(path: Path, columns: list[str], scanned: Scan) -> Iterator[pa.RecordBatch]:
+    """The rows of a file that :func:`regular_scan` accepted, a block of about 1 MiB at a time.
+
+    The same rules as :func:`read_regular`, checked block by block: a block that
+    breaks one raises :class:`Irregular` (the caller drops what it has and reads
+    the file the slow way). Row ``k`` of the whole stream is line ``k + 2``.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    handle = open_regular(path)
+    if handle is None:
+        raise Irregular(str(path))
+    rows = 0
+    with handle:
+        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")
+        with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
+            try:
+                reader = pacsv.open_csv(
+                    source,
+                    read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1, block_size=STREAM_BLOCK),
+                    parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={name: pa.string() for name in columns},
+                        null_values=[""],
+                        strings_can_be_null=True,
+                        quoted_strings_can_be_null=True,
+                    ),
+                )
+                for batch in reader:
+                    if not cells_fit(batch) or _has_empty_row(batch):
+                        raise Irregular(str(path))
+                    rows += batch.num_rows
+                    if rows > MAX_ROWS:
+                        raise Irregular(str(path))  # the slow way reports it
+                    yield batch
+            except (pa.ArrowInvalid, pa.ArrowException) as err:
+                raise Irregular(str(path)) from err
+    if rows != scanned.newlines - 1:
+        raise Irregular(str(path))
+
+
 def drop_faults(
     table: pa.Table, lines: np.ndarray, faults: list[QuoteFault], file: str, header: list[str], problems: list[Problem]
 ) -> tuple[pa.Table, np.ndarray]:
@@ -608,7 +666,7 @@ def drop_faults(
     return take_rows(table, np.flatnonzero(keep)), lines[keep]
 
 
-def _has_empty_row(table: pa.Table) -> bool:
+def _has_empty_row(table: pa.Table | pa.RecordBatch) -> bool:
     """Whether a row has no value at all: a blank line parses as one (and so would ",,,,"); both go the slow way."""
     import pyarrow.compute as pc
 

@@ -146,10 +146,12 @@ class Snapshot:
             return None
         return read_table(path, spec.path, spec.columns, problems)
 
-    def parsed_tables(self, problems: list[Problem]) -> dict[str, ParsedTable]:
-        """Every table whose rows can be read, read strictly (see :meth:`parsed`)."""
+    def parsed_tables(self, problems: list[Problem], skip: tuple[str, ...] = ()) -> dict[str, ParsedTable]:
+        """Every table whose rows can be read (but those named in ``skip``), read strictly (see :meth:`parsed`)."""
         found = {}
         for spec in TABLES:
+            if spec.name in skip:
+                continue
             parsed = self.parsed(spec.name, problems)
             if parsed is not None:
                 found[spec.name] = parsed

@@ -32,6 +32,7 @@ from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Report
 from belarus_data.storage.paths import resolve_root
 from belarus_data.storage.snapshot import Snapshot
+from belarus_data.storage.tables import TABLES
 from belarus_data.summary import summarise
 
 Check = Callable[[Context], None]
@@ -128,7 +129,20 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     ctx = Context(root=tree.root, tables={}, engine=engine)
     if engine == "fast" and base is None and partitioned.worth_it(tree):
         return _check_split(tree, ctx)
-    ctx.tables = tree.parsed_tables(ctx.problems)
+    if engine == "fast" and not changed_only:
+        # The texts are read and hashed while claims.csv is parsed (they need only the sources table).
+        ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
+        ctx.texts_ahead = evidence.TextsAhead(ctx)
+        try:
+            claims = tree.parsed("claims", ctx.problems)
+        except BaseException:
+            ctx.texts_ahead.close()
+            raise
+        if claims is not None:
+            ctx.tables["claims"] = claims
+        ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
+    else:
+        ctx.tables = tree.parsed_tables(ctx.problems)
     changes = versioning.compare_all(ctx, base) if base is not None else {}
     rows, scope = None, ""
     if changed_only and base is not None:
@@ -139,7 +153,11 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
             scope = f"checked {planned.count():,} of {total:,} rows one by one: those changed since {base.label} and those that depend on them"
         else:
             scope = f"checked every row: {planned.everything}"
-    run_checks(ctx, rows)
+    try:
+        run_checks(ctx, rows)
+    finally:
+        if isinstance(ctx.texts_ahead, evidence.TextsAhead):
+            ctx.texts_ahead.close()
     if base is not None:
         versioning.check_against(ctx, base, changes)
     return _report(ctx, base, scope)
@@ -150,8 +168,6 @@ def _check_split(tree: Snapshot, ctx: Context) -> Report:
 
     Falls back to the whole-table path when the file is not regular (its problems are worded there).
     """
-    from belarus_data.storage.tables import TABLES
-
     ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
     planning = partitioned.sharing(ctx, ctx.tables)
     planning.problems = []  # kept only if the split goes ahead: otherwise the text check plans (and reports) again

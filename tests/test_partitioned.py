@@ -139,3 +139,30 @@ def test_spill_files_are_removed(root: Path, tmp_path: Path, monkeypatch: pytest
 def test_partitions_example() -> None:
     result = doctest.testmod(partitions, raise_on_error=False)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_texts_loaded_ahead_hand_over_a_failure(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while loading texts in the background is raised by validate itself, not lost in the thread."""
+
+    def fails(*_: object) -> None:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(evidence, "load_text_group", fails)
+    with pytest.raises(RuntimeError, match="the disk went away"):
+        validate(root)
+
+
+def test_texts_thread_stops_when_a_check_fails(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from belarus_data import validation
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a check failed")
+
+    monkeypatch.setattr(validation, "PARAPHRASE_CHECKS", (broken,))
+    monkeypatch.setattr(validation, "LANES", (validation.TEXT_CHECKS, (broken,), validation.TABLE_CHECKS))
+    monkeypatch.setattr(evidence, "TEXT_GROUP_BYTES", 1)  # several groups: the loader would wait on the queue
+    with pytest.raises(RuntimeError, match="a check failed"):
+        validate(root)
+    assert not [t for t in threading.enumerate() if t.name == "belarus-data-texts"]

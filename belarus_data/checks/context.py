@@ -45,6 +45,7 @@ class Context:
     quotes_verified: np.ndarray | None = None  # claims whose quote is exactly at its offsets in its text
     skips: list[Skip] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)  # what a check could not do, by design (not a problem)
+    texts_ahead: object | None = None  # evidence.TextsAhead: source texts loaded while the claims are parsed
 
     def add(
         self, table: Table | ParsedTable, index: int | None, column: str | None, code: str, message: str, hint: str = ""

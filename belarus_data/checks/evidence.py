@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -217,7 +218,8 @@ def check_source_texts(ctx: Context) -> None:
     """
     import numpy as np
 
-    plan = plan_texts(ctx)
+    ahead = ctx.texts_ahead if isinstance(ctx.texts_ahead, TextsAhead) else None
+    plan = ahead.plan if ahead is not None else plan_texts(ctx)
     if plan is None:
         return
     claims = ctx.tables.get("claims")
@@ -231,11 +233,66 @@ def check_source_texts(ctx: Context) -> None:
     elif plan.withheld:
         note_withheld(ctx, plan, 0)
     budget = SearchBudget()
-    for g in range(len(plan.groups)):
-        members = np.flatnonzero(group == g) if group is not None else None
-        verified = check_text_group(ctx, plan, g, members, budget)
-        if members is not None and ctx.quotes_verified is not None and verified is not None:
-            ctx.quotes_verified[members] = verified
+    stores = iter(ahead) if ahead is not None else (load_text_group(ctx, plan, g) for g in range(len(plan.groups)))
+    for g, store in enumerate(stores):
+        if group is not None and ctx.quotes_verified is not None:
+            members = np.flatnonzero(group == g)
+            ctx.quotes_verified[members] = check_quotes(ctx, plan, store, members, budget)
+
+
+class TextsAhead:
+    """The text groups of a validation loaded by a thread of their own, one group ahead of their use.
+
+    Reading, hashing and checking the encoding of the texts needs only the
+    sources table; started before claims.csv is parsed, it fills the time the
+    parser leaves one core idle. At most three groups are in memory: one in
+    use, one waiting, one being loaded. Iterate once, in order; :meth:`close`
+    stops the thread early (a failed check).
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        import queue
+        import threading
+
+        self.plan = plan_texts(ctx)
+        self._ctx = ctx
+        self._queue: queue.Queue[SourceTexts | BaseException | None] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._load, name="belarus-data-texts", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: SourceTexts | BaseException | None) -> None:
+        import queue
+
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _load(self) -> None:
+        try:
+            for g in range(len(self.plan.groups) if self.plan is not None else 0):
+                if self._stop.is_set():
+                    return
+                self._put(load_text_group(self._ctx, self.plan, g))  # type: ignore[arg-type]
+            self._put(None)
+        except BaseException as err:  # handed to the reader, which raises it where the check runs
+            self._put(err)
+
+    def __iter__(self) -> Iterator[SourceTexts]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def check_unread_sources(ctx: Context, plan: TextPlan, rows: np.ndarray) -> int:

@@ -35,7 +35,7 @@ class TextFile:
     """One text to load: which source it belongs to, and where it is."""
 
     source_id: str
-    path: Path
+    path: Path | str
     size: int  # bytes, from the directory entry; the open file must still have this size
 
 

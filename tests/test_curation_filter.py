@@ -9,12 +9,20 @@ in the middle of a word.
 from __future__ import annotations
 
 import random
+from unittest.mock import patch
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from belarus_data.checks import curation
-from belarus_data.checks.curation import copied_statements, copied_statements_exact
+from belarus_data.checks.curation import (
+    copied_statements,
+    copied_statements_exact,
+    spans_sentences,
+    spans_sentences_each,
+)
 
 WORDS = [
     "Lukashenka",
@@ -89,3 +97,24 @@ def test_a_statement_without_a_run_is_judged_by_the_definition() -> None:
     statements = ["ΑΒΓ ΔΕΖ ΗΘΙ ΚΛΜ ΝΞΟ ΠΡΣ", "ΑΒΓ ΔΕΖ ΗΘΙ ΚΛΜ ΝΞΩ ΠΡΣ", "abc de"]
     rows = copied_statements(pa.array(statements), pa.array([quote, quote, "abc de fg"])).tolist()
     assert rows == [0]
+
+
+SENTENCE_ALPHABET = list(".!?…\"'’”)] \t\n\u00a0\u2003\x85\x1c\u200baZж")
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(SENTENCE_ALPHABET), max_size=10), min_size=1, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_the_sentence_filter_keeps_every_quote_that_spans_sentences(quotes: list[str]) -> None:
+    expected = [spans_sentences(quote) for quote in quotes]
+    with patch.object(curation, "POLARS_ROWS", 1):  # the trimmed-lead filter, then RE2 on what it keeps
+        filtered = spans_sentences_each(pa.array(quotes)).tolist()
+    assert filtered == expected
+    assert spans_sentences_each(pa.array(quotes)).tolist() == expected  # RE2 on every quote
+
+
+@pytest.mark.parametrize("polars_rows", [1, 10**9], ids=["polars", "re2"])
+def test_sentence_ends_the_trim_must_not_hide(monkeypatch: pytest.MonkeyPatch, polars_rows: int) -> None:
+    monkeypatch.setattr(curation, "POLARS_ROWS", polars_rows)
+    quotes = ["line one\n.", "ends.\u00a0”", "ends.) ’", "one.\n\n)", "a … b.", "3.5 of it.", "ok.”)", None, ""]
+    chunked = pa.chunked_array([quotes[:4], quotes[4:]], pa.string())
+    assert spans_sentences_each(chunked).tolist() == [True, True, True, True, True, False, False, False, False]

@@ -34,6 +34,8 @@ INNER_BOUNDARY = re.compile(r"[.!?…][\"'’”)\]]*\s+(?=\S)|\n\s*(?=\S)")
 _SPACE = r"\t-\r\x{1c}-\x{1f}\x{85}\p{Z}"
 INNER_BOUNDARY_RE2 = rf"[.!?…][\"'’”)\]]*[{_SPACE}]+[^{_SPACE}]|\n[{_SPACE}]*[^{_SPACE}]"
 
+POLARS_ROWS = 20_000  # rows from which polars' search pays for its import (~0.2 s)
+
 
 def spans_sentences(quote: str) -> bool:
     """Whether ``quote`` runs past the end of the sentence it starts in.
@@ -76,11 +78,10 @@ def _rows(values: Any) -> list[int]:
 def check_quote_in_one_sentence(ctx: Context) -> None:
     """A verified quote lies inside one sentence of its source (one claim per sentence)."""
     import numpy as np
-    import pyarrow.compute as pc
 
     if "claims" not in ctx.tables or ctx.quotes_verified is None:
         return
-    spanning = mask(pc.match_substring_regex(ctx.column("claims", "quote"), INNER_BOUNDARY_RE2))
+    spanning = spans_sentences_each(ctx.column("claims", "quote"))
     for row in np.flatnonzero(spanning & ctx.quotes_verified).tolist():
         ctx.add(
             table("claims"),
@@ -90,6 +91,43 @@ def check_quote_in_one_sentence(ctx: Context) -> None:
             "the quote runs past the end of its sentence",
             "cut the quote to one sentence; make one claim per sentence",
         )
+
+
+# What a quote may end with after its last sentence boundary's character ...
+_SENTENCE_END = ".!?…\"'’”)]"
+# ... and that character: a quote without one once these are trimmed from its end spans no boundary.
+_BOUNDARY_LEAD = "[.!?…\n]"
+
+
+def spans_sentences_each(quotes: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """:func:`spans_sentences` of each quote (False where null), as a numpy mask.
+
+    The boundary regex (RE2, ~500 MB/s) runs only on quotes that hold one of
+    its leading characters (``. ! ? … \\n``) once the characters a quote may
+    end with are trimmed off: a boundary's leading character is followed by
+    white space or a line's text, which the trim never removes. That test is
+    polars' (Rust regex with a SIMD prefilter, ~5 GB/s).
+
+    >>> import pyarrow as pa
+    >>> spans_sentences_each(pa.array(["Minsk denied it. Moscow did not comment", "Minsk denied it.", None])).tolist()
+    [True, False, False]
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(quotes) < POLARS_ROWS:
+        return mask(pc.match_substring_regex(quotes, INNER_BOUNDARY_RE2))
+    import polars as pl
+
+    trimmed = pc.utf8_rtrim(quotes, characters=_SENTENCE_END)
+    may = pl.Series(trimmed).str.contains(_BOUNDARY_LEAD).fill_null(False).to_numpy()
+    spanning = np.zeros(len(quotes), dtype=bool)
+    rows = np.flatnonzero(may)
+    if len(rows):
+        suspects = take_rows(pa.table({"quote": quotes}), rows).column("quote")
+        spanning[rows] = mask(pc.match_substring_regex(suspects, INNER_BOUNDARY_RE2))
+    return spanning
 
 
 def _word_form(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
@@ -111,7 +149,6 @@ WORD_RUN = "[0-9A-Z_a-z\u0400-\u047f]{4,}"
 # Each round searches one run: the first from this fraction of the statement's length on (from the middle
 # of a word, a piece of that word). A round searches only the rows still in the running.
 ROUND_STARTS = (0.0, 0.5, 0.25, 0.75, 0.125, 0.375, 0.625, 0.875)
-POLARS_ROWS = 20_000  # rows from which polars' search pays for its import (~0.2 s)
 
 
 def _may_be_copied(statements: pa.ChunkedArray | pa.Array, quotes: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -14,10 +14,11 @@ never miss a row the model rejects; ``tests/test_engines_agree.py`` and
 The fast flags read bytes where a regex per row would cost more: free text
 above SCREEN_ROWS rows is screened on its UTF-8 bytes (a few min/max
 reductions per cache-sized window; only suspicious lead bytes are decoded),
-IDs and tag lists are checked exactly on their bytes, whole numbers by
+IDs and tag lists are checked exactly on their bytes (each distinct value
+once where values repeat), whole numbers by
 :func:`belarus_data.models.integers.parse_array` (the one integer rule), lengths
-are counted in bytes first, and distinct values (dates, EDTF, codes) are
-checked once each. Arrays two rules share (lengths, parsed numbers) are made
+are counted in bytes first (characters by polars in a large column), and
+distinct values (dates, EDTF, codes) are checked once each. Arrays two rules share (lengths, parsed numbers) are made
 once per column, and the columns of a large table are flagged on two threads.
 """
 

@@ -14,10 +14,11 @@ never miss a row the model rejects; ``tests/test_engines_agree.py`` and
 The fast flags read bytes where a regex per row would cost more: free text
 above SCREEN_ROWS rows is screened on its UTF-8 bytes (a few min/max
 reductions per cache-sized window; only suspicious lead bytes are decoded),
-IDs and tag lists are checked exactly on their bytes, whole numbers by
+IDs and tag lists are checked exactly on their bytes (each distinct value
+once where values repeat), whole numbers by
 :func:`belarus_data.models.integers.parse_array` (the one integer rule), lengths
-are counted in bytes first, and distinct values (dates, EDTF, codes) are
-checked once each. Arrays two rules share (lengths, parsed numbers) are made
+are counted in bytes first (characters by polars in a large column), and
+distinct values (dates, EDTF, codes) are checked once each. Arrays two rules share (lengths, parsed numbers) are made
 once per column, and the columns of a large table are flagged on two threads.
 """
 
@@ -354,6 +355,7 @@ def _slug_flags(chunk: pa.Array, prefix: str, multi: bool) -> np.ndarray:
     right after the prefix or at the end. Null rows may be flagged; callers mask them.
     """
     import numpy as np
+    import pyarrow.compute as pc
 
     offsets, data = _string_buffers(chunk)
     starts, ends = offsets[:-1], offsets[1:]
@@ -368,13 +370,40 @@ def _slug_flags(chunk: pa.Array, prefix: str, multi: bool) -> np.ndarray:
     flags = np.zeros(len(chunk), dtype=bool)
     flags[_rows_at(offsets, positions)] = True
     flags |= ends - starts <= len(prefix)
-    for k, char in enumerate(prefix):
-        flags |= _byte_at(data, starts + k) != ord(char)
+    if prefix:  # one Arrow kernel, not a gather per byte of the prefix
+        flags |= _bool(pc.invert(pc.starts_with(chunk, prefix)))
     for edge in (_byte_at(data, starts + len(prefix)), _byte_at(data, ends - 1)):
         flags |= edge == ord("-")
         if multi:
             flags |= edge == ord(";")
     return flags
+
+
+DISTINCT_SAMPLE = 4096  # rows whose distinct values tell whether a column repeats its values
+
+
+def _slug_column_flags(column: pa.ChunkedArray, prefix: str, multi: bool) -> np.ndarray:
+    """:func:`_slug_flags` of a whole column; each distinct value once where values repeat (references, tags).
+
+    A column of references holds few distinct values (at 1M claims, 20k sources):
+    hashing them (``unique``) costs a quarter of the byte checks of every row,
+    but more than them where most values differ (IDs). Whether a column
+    repeats is judged on its first rows.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sample = column.slice(0, DISTINCT_SAMPLE)
+    present = len(sample) - sample.null_count
+    # Under 3/4 distinct in the sample: uniformly drawn, that is a column of some 10k values or fewer.
+    if len(column) > SCREEN_ROWS and pc.count_distinct(sample).as_py() * 4 < 3 * present:
+        distinct = pc.unique(column).drop_null()
+        bad = distinct.filter(pa.array(_slug_flags(distinct, prefix, multi)))
+        if len(bad) == 0:
+            return np.zeros(len(column), dtype=bool)
+        return _bool(pc.is_in(column, value_set=bad))
+    return _slug_flags(_one_array(column), prefix, multi)
 
 
 class ColumnArrays:
@@ -402,10 +431,19 @@ class ColumnArrays:
 
     @cached_property
     def char_lengths(self) -> np.ndarray:
-        """Characters (code points) of each value (0 when empty)."""
+        """Characters (code points) of each value (0 when empty).
+
+        Counted by polars for a large column (~4 GB/s; Arrow's ``utf8_length`` runs
+        at ~2 GB/s on text that is not ASCII, the only text whose characters are counted).
+        """
         import numpy as np
         import pyarrow.compute as pc
 
+        if len(self.column) > SCREEN_ROWS:
+            import polars as pl
+
+            counted: np.ndarray = pl.Series(self.column).str.len_chars().fill_null(0).to_numpy()
+            return counted
         return np.asarray(pc.fill_null(pc.utf8_length(self.column), 0))
 
     @cached_property
@@ -478,7 +516,7 @@ def column_flags(
     if rule.vocab and not rule.multi:
         flags |= present & _bool(pc.invert(pc.is_in(column, value_set=strings(rule.codes))))
     elif (prefix := _slug_shape(rule)) is not None:
-        flags |= present & _slug_flags(_one_array(column), prefix, rule.multi)
+        flags |= present & _slug_column_flags(column, prefix, rule.multi)
     elif rule.pattern or rule.vocab:
         regex = c.json_schema_for(rule)["pattern"]
         flags |= present & _bool(pc.invert(pc.match_substring_regex(column, regex)))

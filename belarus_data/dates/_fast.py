@@ -39,12 +39,20 @@ Span = tuple[dt.date, dt.date]
 Bounds = tuple[dt.date | None, dt.date | None]
 
 
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """Days in a month: ``calendar.monthrange(year, month)[1]`` without its weekday computation."""
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS[month - 1]
+
+
 def _add_months(day: dt.date, years: int, months: int) -> dt.date:
     """``day`` moved by whole years and months, the day clamped to the month's end (as dateutil does)."""
     index = day.year * 12 + day.month - 1 + years * 12 + months
     year, month = divmod(index, 12)
     month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, _days_in(year, month)))
 
 
 def _strict(year: str, month: str | None, day: str | None) -> Span | None:
@@ -57,7 +65,7 @@ def _strict(year: str, month: str | None, day: str | None) -> Span | None:
     m = int(month)
     if not 1 <= m <= 12:
         return None
-    last = calendar.monthrange(y, m)[1]
+    last = _days_in(y, m)
     if day is None:
         return dt.date(y, m, 1), dt.date(y, m, last)
     d = int(day)
@@ -77,6 +85,8 @@ def _qualified(groups: tuple[str | None, ...]) -> tuple[Span, int] | None:
     span = _strict(year, month, day)
     if span is None:
         return None
+    if not (ly or ry or lm or rm or ld or rd):
+        return span, 0  # level 0, nothing to widen (most values)
     # The edtf grammar accepts only some combinations ('2016-06-~15?' and '?2016' are not EDTF):
     # one qualifier, or a qualified year with a qualified month or day after it.
     used = {name for name, q in zip(("ly", "ry", "lm", "rm", "ld", "rd"), (ly, ry, lm, rm, ld, rd), strict=True) if q}

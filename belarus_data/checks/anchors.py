@@ -26,9 +26,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import rows_named
 from belarus_data.dates import edtf, phrases
 from belarus_data.models.lists import UNORDERED, canonical_list
-from belarus_data.storage.arrays import mask, strings
+from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
@@ -53,6 +54,21 @@ def _names_anchor(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
     return np.array([bool(n and _ANCHOR_NOTE.search(n)) for n in notes], bool)
 
 
+def _positions(values: pa.ChunkedArray | pa.Array, value_set: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Per value, the position of its first occurrence in ``value_set``; -1 for none (and for null)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.index_in(values, value_set=value_set, skip_nulls=True), -1), np.int64)
+
+
+def _at(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``values[index]``, and -1 where ``index`` is -1."""
+    import numpy as np
+
+    return np.append(values, -1)[index]  # -1 reads the appended slot
+
+
 def check_anchor_is_published(ctx: Context) -> None:
     """``time_anchor``/``date_anchor`` equals the source's ``published`` (or notes say ``anchor: …``)."""
     import numpy as np
@@ -61,65 +77,67 @@ def check_anchor_is_published(ctx: Context) -> None:
 
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
-    sources, every_claim = ctx.tables["sources"].data, ctx.tables["claims"].data
-    # Only active claims with an anchor or an event link matter: the rest is never looked at.
-    wanted = every_claim.column("time_anchor"), every_claim.column("event_id")
-    need = ctx.active_mask("claims") & (mask(pc.is_valid(wanted[0])) | mask(pc.is_valid(wanted[1])))
-    rows_of = np.flatnonzero(need)
-    claims = every_claim.select(["source_id", "time_anchor", "event_id"]).take(pa.array(rows_of, pa.int64()))
-    source_at = np.asarray(pc.fill_null(pc.index_in(claims.column("source_id"), sources.column("id")), -1), np.int64)
-    published = sources.column("published").combine_chunks()
-    if len(published) == 0:  # no source rows: every claim's source_id is reported unknown
-        published = pa.nulls(1, pa.string())
-    active = np.ones(len(rows_of), bool)
-    anchored = active & mask(pc.is_valid(claims.column("time_anchor")))
+    sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
+    # Values are compared as integers: each published value is numbered, and so is each anchor that is
+    # one (-1: empty, or no source's published value); rows as the first row with their ID (-1: none).
+    # Python sees only the rows that break the rule.
+    published = sources.column("published")
+    dates = pc.unique(published).drop_null()
+    published_code = _positions(published, dates)
+    active = ctx.active_mask("claims")
+    source_at = rows_named(claims, "source_id", sources)
+    anchors = claims.column("time_anchor")
+    anchored = active & mask(pc.is_valid(anchors))
     unknown = anchored & (source_at < 0)
     if unknown.any():  # the claim's source_id is reported by the reference checks
-        ctx.skipped(table("claims"), rows_of[unknown], ("source_id", "time_anchor"), "its source is unknown")
-    own = published.take(pa.array(np.maximum(source_at, 0)))
-    same = mask(pc.equal(claims.column("time_anchor"), own))
-    differ = np.flatnonzero(anchored & (source_at >= 0) & ~same)
-    differ = differ[~_names_anchor(every_claim.column("notes"), rows_of[differ])]
-    for i in differ.tolist():
-        anchor = claims.column("time_anchor")[i].as_py()
-        expected = own[i].as_py()
-        ctx.add(
-            table("claims"),
-            int(rows_of[i]),
-            "time_anchor",
-            "anchor-not-published",
-            f"{anchor!r} is not the source's published value ({expected!r})"
-            if expected is not None
-            else f"{anchor!r} is given but the source has no published value",
-            f"copy the source's published value{f' ({expected})' if expected else ''}, "
-            "or say in notes which dated point of the text it is: 'anchor: <what>'",
-        )
+        ctx.skipped(table("claims"), np.flatnonzero(unknown), ("source_id", "time_anchor"), "its source is unknown")
+    own_code = _at(published_code, source_at)  # the claim's source's published value
+    anchor_code = _positions(anchors, dates)
+    differ = np.flatnonzero(anchored & (source_at >= 0) & ~((anchor_code >= 0) & (anchor_code == own_code)))
+    differ = differ[~_names_anchor(claims.column("notes"), differ)]
+    if len(differ):
+        shown = take_rows(claims.select(["time_anchor"]), differ).column(0).to_pylist()
+        expected_values = published.take(pa.array(source_at[differ], pa.int64())).to_pylist()
+        for row, anchor, expected in zip(differ.tolist(), shown, expected_values, strict=True):
+            ctx.add(
+                table("claims"),
+                row,
+                "time_anchor",
+                "anchor-not-published",
+                f"{anchor!r} is not the source's published value ({expected!r})"
+                if expected is not None
+                else f"{anchor!r} is given but the source has no published value",
+                f"copy the source's published value{f' ({expected})' if expected else ''}, "
+                "or say in notes which dated point of the text it is: 'anchor: <what>'",
+            )
     if "events" not in ctx.tables:
         return
     events = ctx.tables["events"].data
-    # The published values an event may be anchored on: those of the sources of its active claims,
-    # compared as "event\x00published" keys so that the work stays in Arrow at millions of claims.
-    linked = mask(pc.is_valid(claims.column("event_id"))) & active
+    # The published values an event may be anchored on: those of the sources of its active claims.
+    # An event row is known by the first row with its ID, as a claim's event_id finds it.
+    linked = active & mask(pc.is_valid(claims.column("event_id")))
     known = linked & (source_at >= 0)
-    event_ids = claims.column("event_id")
-    reported = pc.unique(pc.filter(event_ids, pa.array(known)))
-    via_unknown = pc.filter(event_ids, pa.array(linked & (source_at < 0)))
-    keys = pc.unique(
-        pc.binary_join_element_wise(pc.filter(event_ids, pa.array(known)), pc.filter(own, pa.array(known)), "\x00")
-    )
+    first = _positions(events.column("id"), events.column("id"))
+    event_at = np.where(known, rows_named(claims, "event_id", events), -1)
+    reported = np.zeros(events.num_rows + 1, bool)
+    reported[event_at[event_at >= 0]] = True
+    has_source = reported[first]  # first = -1: the last slot, never set
+    width = len(dates) + 1
+    pairs = (event_at >= 0) & (own_code >= 0)
+    keys = pa.array(event_at[pairs] * width + own_code[pairs], pa.int64())
+    date_code = _positions(events.column("date_anchor"), dates)
+    matches = (first >= 0) & (date_code >= 0)
+    matches &= mask(pc.is_in(pa.array(np.where(matches, first * width + date_code, -1), pa.int64()), value_set=keys))
     anchored = ctx.active_mask("events") & mask(pc.is_valid(events.column("date_anchor")))
-    has_source = mask(pc.is_in(events.column("id"), value_set=reported))
-    matches = mask(
-        pc.is_in(pc.binary_join_element_wise(events.column("id"), events.column("date_anchor"), "\x00"), value_set=keys)
-    )
     no_source = np.flatnonzero(anchored & ~has_source)
     no_source = no_source[~_names_anchor(events.column("notes"), no_source)]
     if len(no_source):
-        ids = events.column("id").take(pa.array(no_source)).to_pylist()
+        ids = events.column("id").take(pa.array(no_source, pa.int64())).to_pylist()
         first_unknown: dict[str, int] = {}
-        if len(via_unknown):
-            rows_unknown = rows_of[linked & (source_at < 0)]
-            for row, event_id in zip(rows_unknown.tolist(), via_unknown.to_pylist(), strict=True):
+        rows_unknown = np.flatnonzero(linked & (source_at < 0))
+        if len(rows_unknown):
+            via_unknown = take_rows(claims.select(["event_id"]), rows_unknown).column(0).to_pylist()
+            for row, event_id in zip(rows_unknown.tolist(), via_unknown, strict=True):
                 first_unknown.setdefault(event_id, row)
         for row, event_id in zip(no_source.tolist(), ids, strict=True):
             if event_id in first_unknown:  # the linking claim's source_id is reported by the reference checks
@@ -133,18 +151,16 @@ def check_anchor_is_published(ctx: Context) -> None:
     bad = bad[~_names_anchor(events.column("notes"), bad)]
     if not len(bad):
         return
-    bad_ids = events.column("id").take(pa.array(bad))
-    wanted = known & mask(pc.is_in(event_ids, value_set=bad_ids))
-    allowed: dict[str, set[str]] = {}
-    for event_id, value in zip(
-        pc.filter(event_ids, pa.array(wanted)).to_pylist(), pc.filter(own, pa.array(wanted)).to_pylist(), strict=True
-    ):
-        found = allowed.setdefault(event_id, set())
+    wanted = np.flatnonzero(np.isin(event_at, first[bad]) & (event_at >= 0))
+    allowed: dict[int, set[str]] = {}
+    values = published.take(pa.array(source_at[wanted], pa.int64())).to_pylist()
+    for event_row, value in zip(event_at[wanted].tolist(), values, strict=True):
+        found = allowed.setdefault(event_row, set())
         if value is not None:
             found.add(value)
-    anchors = events.column("date_anchor").take(pa.array(bad)).to_pylist()
-    for row, event_id, anchor in zip(bad.tolist(), bad_ids.to_pylist(), anchors, strict=True):
-        shown = " or ".join(repr(v) for v in sorted(allowed.get(event_id, ()))) or (
+    anchor_values = events.column("date_anchor").take(pa.array(bad, pa.int64())).to_pylist()
+    for row, event_row, anchor in zip(bad.tolist(), first[bad].tolist(), anchor_values, strict=True):
+        shown_values = " or ".join(repr(v) for v in sorted(allowed.get(event_row, ()))) or (
             "none: its sources have no published value"
         )
         ctx.add(
@@ -152,7 +168,7 @@ def check_anchor_is_published(ctx: Context) -> None:
             row,
             "date_anchor",
             "anchor-not-published",
-            f"{anchor!r} is not the published value of a source that reports this event ({shown})",
+            f"{anchor!r} is not the published value of a source that reports this event ({shown_values})",
             "copy the published value of a source that reports it, "
             "or say in notes which dated point of the text it is: 'anchor: <what>'",
         )

@@ -25,9 +25,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import rows_named
 from belarus_data.dates import edtf
 from belarus_data.models import columns as c
-from belarus_data.storage.arrays import mask, strings
+from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, table
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _day_numbers(
     import numpy as np
     import pyarrow.compute as pc
 
-    distinct = pc.unique(column.drop_null())
+    distinct = pc.unique(column).drop_null()  # unique first: dropping the nulls of a whole column copies it
     days = []
     unreadable = []
     for k, value in enumerate(distinct.to_pylist()):
@@ -83,46 +84,23 @@ def _skipper(ctx: Context, name: str, column: str) -> Callable[[np.ndarray], Non
     return skip
 
 
-def _per_row_of(ids: pa.ChunkedArray, keys: pa.ChunkedArray, values: np.ndarray) -> np.ndarray:
-    """``values`` (aligned with ``keys``) looked up for each of ``ids``; NO_DAY where the id is unknown."""
+def _per_row_of(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` at ``rows`` (a row of the table ``values`` is aligned with, per row; -1: none); NO_DAY at -1."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    if len(values) == 0:
-        return np.full(len(ids), NO_DAY, dtype=np.int64)
-    index = np.asarray(pc.fill_null(pc.index_in(ids, value_set=keys.combine_chunks()), -1), dtype=np.int64)
-    result: np.ndarray = np.where(index >= 0, values[np.maximum(index, 0)], NO_DAY)
-    return result
-
-
-def _distinct_sorted(rows: pa.Table) -> pa.Table:
-    """The distinct rows of a sorted table without nulls: each row that differs from the one before it.
-
-    Not ``group_by``: that loads Arrow's query engine (~35 ms of a cold ``validate``) for a few rows.
-    """
-    import numpy as np
-    import pyarrow.compute as pc
-
-    if rows.num_rows < 2:
-        return rows
-    new = np.zeros(rows.num_rows - 1, dtype=bool)
-    for name in rows.column_names:
-        column = rows.column(name)
-        new |= mask(pc.not_equal(column.slice(1), column.slice(0, rows.num_rows - 1)))
-    return rows.filter(np.concatenate([[True], new]))
+    return np.append(values, NO_DAY)[rows]  # -1 reads the appended slot
 
 
 def check_past_dates(ctx: Context) -> None:
     """A past event (and a report claim's time) must not start after its source's latest possible publication."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
     sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
     published_latest = _day_numbers(sources.column("published"), "latest", skip=_skipper(ctx, "sources", "published"))
-    source_latest = _per_row_of(claims.column("source_id"), sources.column("id"), published_latest)
+    source_latest = _per_row_of(rows_named(claims, "source_id", sources), published_latest)
     claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
     is_report = mask(pc.equal(claims.column("claim_type"), "report"))
     late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
@@ -140,30 +118,28 @@ def check_past_dates(ctx: Context) -> None:
     if "events" not in ctx.tables:
         return
     events = ctx.tables["events"].data
-    # Each distinct (event, source) link made by a claim, with the source's latest publication day.
-    links = pa.table({"event_id": claims.column("event_id"), "source_id": claims.column("source_id")})
-    links = links.filter(pc.and_(pc.is_valid(links.column("event_id")), pc.is_valid(links.column("source_id"))))
-    links = _distinct_sorted(links.sort_by([("event_id", "ascending"), ("source_id", "ascending")]))
+    # Per claim, its event's earliest day (if the event is past) against its source's latest publication day;
+    # each distinct (event, source) link that breaks the rule is reported once, in (event, source) order.
     past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
     event_days = _day_numbers(events.column("date_edtf"), "earliest", skip=_skipper(ctx, "events", "date_edtf"))
-    event_earliest = np.where(past, event_days, NO_DAY)
-    link_earliest = _per_row_of(links.column("event_id"), events.column("id"), event_earliest)
-    link_latest = _per_row_of(links.column("source_id"), sources.column("id"), published_latest)
-    bad = (link_earliest != NO_DAY) & (link_latest != NO_DAY) & (link_earliest > link_latest)
+    event_earliest = _per_row_of(rows_named(claims, "event_id", events), np.where(past, event_days, NO_DAY))
+    bad = (event_earliest != NO_DAY) & (source_latest != NO_DAY) & (event_earliest > source_latest)
     if not bad.any():
         return
+    taken = take_rows(claims.select(["event_id", "source_id"]), np.flatnonzero(bad))
+    links = sorted(set(zip(taken.column("event_id").to_pylist(), taken.column("source_id").to_pylist(), strict=True)))
     event_row: dict[str, int] = {}
     for i, event_id in enumerate(events.column("id").to_pylist()):
         event_row.setdefault(event_id, i)  # the first row with the id, as index_in finds it
-    for link in links.take(pa.array(np.flatnonzero(bad), pa.int64())).to_pylist():
-        row = event_row[link["event_id"]]
+    for event_id, source_id in links:
+        row = event_row[event_id]
         event = events.slice(row, 1).to_pylist()[0]
         ctx.add(
             table("events"),
             row,
             "date_edtf",
             "date-after-source",
-            f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {link['source_id']} was published ({published[link['source_id']]})",
+            f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {source_id} was published ({published[source_id]})",
             "date the event no later than its source, or set event_status to planned/proposed",
         )
 
@@ -201,7 +177,7 @@ def check_reversed_ranges(ctx: Context) -> None:
             column = ctx.column(spec.name, name)
             reversed_values = {}
             unreadable = []
-            for value in pc.unique(column.drop_null()).to_pylist():
+            for value in pc.unique(column).drop_null().to_pylist():
                 if edtf.parse(value) is None:
                     unreadable.append(value)
                     continue

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import rows_named
 from belarus_data.models.columns import Nearest
-from belarus_data.storage.arrays import strings, take_rows
+from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
@@ -20,6 +21,29 @@ def _key_rows(ctx: Context, table: Table, indices: list[int]) -> list[tuple[str 
     at = np.asarray(indices, dtype=np.int64)
     columns = [data.column(k).take(at).to_pylist() for k in table.primary_key]
     return list(zip(*columns, strict=True))
+
+
+HASHED_ROWS = 20_000  # rows from which hashing the keys first pays for polars' import (~0.2 s)
+
+
+def _keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:
+    """Whether two complete keys may be equal: False when their 64-bit hashes all differ (the usual case).
+
+    Hashing (polars, one Rust pass) and sorting the hashes costs a fraction of an exact hash table
+    of the strings; equal keys have equal hashes, so a False is exact, and a True (a repeat, or a
+    collision of two hashes) is settled exactly by :func:`_rows_with_repeated_keys`.
+    """
+    import numpy as np
+    import polars as pl
+    import pyarrow.compute as pc
+
+    complete = np.ones(data.num_rows, dtype=bool)
+    for name in key:
+        if data.column(name).null_count:
+            complete &= mask(pc.is_valid(data.column(name)))
+    hashes = pl.from_arrow(data.select(list(key)), rechunk=False).hash_rows().to_numpy()[complete]
+    hashes.sort()
+    return bool((hashes[1:] == hashes[:-1]).any())
 
 
 def _rows_with_repeated_keys(ctx: Context, table: Table) -> list[int]:
@@ -48,6 +72,8 @@ def check_unique_keys(ctx: Context) -> None:
             continue
         first: dict[tuple[str | None, ...], int] = {}
         parsed = ctx.tables[table.name]
+        if parsed.num_rows >= HASHED_ROWS and not _keys_may_repeat(parsed.data, table.primary_key):
+            continue  # every key differs
         indices = _rows_with_repeated_keys(ctx, table)
         # Only rows whose key repeats are walked in Python, in file order, to name the first use.
         for index, key in zip(indices, _key_rows(ctx, table, indices), strict=True):
@@ -94,6 +120,23 @@ def duplicate_hint(table: Table, data: pa.Table, kept: int, again: int, line: in
 MAX_SUGGESTIONS = 100  # bad references per column given a "did you mean"
 
 
+def _unknown_values(column: pa.ChunkedArray, ids: pa.ChunkedArray) -> pa.Array:
+    """The distinct values of ``column`` (nulls aside) that are not among ``ids``.
+
+    Work is done on the distinct values, and the hash table is built on the smaller side:
+    ``superseded_by`` names few of a million claims, so the million IDs are only looked up.
+    """
+    import pyarrow.compute as pc
+
+    values = pc.unique(column).drop_null()  # unique first: dropping the nulls of a whole column copies it
+    if len(values) == 0:
+        return values
+    if len(values) < len(ids):
+        found = pc.unique(pc.filter(ids, pc.is_in(ids, value_set=values)))
+        return pc.filter(values, pc.invert(pc.is_in(values, value_set=found)))
+    return pc.filter(values, pc.invert(pc.is_in(values, value_set=pc.unique(ids))))
+
+
 def check_foreign_keys(ctx: Context) -> None:
     import numpy as np
     import pyarrow as pa
@@ -106,16 +149,21 @@ def check_foreign_keys(ctx: Context) -> None:
             target = ctx.tables.get(fk.table)
             if target is None:
                 continue  # the target file itself is reported broken
-            known = pc.unique(target.data.column(fk.reference).drop_null())
             column = ctx.column(table.name, fk.field)
-            missing = np.asarray(
-                pc.fill_null(pc.and_(pc.is_valid(column), pc.invert(pc.is_in(column, value_set=known))), False)
-            )
-            if not missing.any():
-                continue
-            bad = np.flatnonzero(missing)
+            if fk.table == table.name:  # parent_id, superseded_by: few rows point, so the IDs are only looked up
+                unknown = _unknown_values(column, target.data.column(fk.reference))
+                if len(unknown) == 0:
+                    continue
+                bad = np.flatnonzero(mask(pc.is_in(column, value_set=unknown)))
+            else:  # the lookup the date and anchor rules share
+                bad = np.flatnonzero(
+                    (rows_named(ctx.tables[table.name].data, fk.field, target.data, fk.reference) < 0)
+                    & mask(pc.is_valid(column))
+                )
+                if len(bad) == 0:
+                    continue
             values = take_rows(pa.table({"value": column}), bad).column(0).to_pylist()  # block by block
-            guesser = Nearest(known.to_pylist())
+            guesser = Nearest(pc.unique(target.data.column(fk.reference)).drop_null().to_pylist())
             for k, (index, value) in enumerate(zip(bad.tolist(), values, strict=True)):
                 # "Did you mean" for the first bad values of a column only: past them it is no longer a typo.
                 guess = guesser(value) if k < MAX_SUGGESTIONS else None

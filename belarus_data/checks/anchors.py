@@ -66,7 +66,8 @@ def _at(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``values[index]``, and -1 where ``index`` is -1."""
     import numpy as np
 
-    return np.append(values, -1)[index]  # -1 reads the appended slot
+    found: np.ndarray = np.append(values, -1)[index]  # -1 reads the appended slot
+    return found
 
 
 def check_anchor_is_published(ctx: Context) -> None:

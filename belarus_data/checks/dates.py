@@ -88,7 +88,8 @@ def _per_row_of(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``values`` at ``rows`` (a row of the table ``values`` is aligned with, per row; -1: none); NO_DAY at -1."""
     import numpy as np
 
-    return np.append(values, NO_DAY)[rows]  # -1 reads the appended slot
+    found: np.ndarray = np.append(values, NO_DAY)[rows]  # -1 reads the appended slot
+    return found
 
 
 def check_past_dates(ctx: Context) -> None:

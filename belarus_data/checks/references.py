@@ -41,7 +41,8 @@ def _keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:
     for name in key:
         if data.column(name).null_count:
             complete &= mask(pc.is_valid(data.column(name)))
-    hashes = pl.from_arrow(data.select(list(key)), rechunk=False).hash_rows().to_numpy()[complete]
+    frame = pl.DataFrame(pl.from_arrow(data.select(list(key)), rechunk=False))
+    hashes = frame.hash_rows().to_numpy()[complete]
     hashes.sort()
     return bool((hashes[1:] == hashes[:-1]).any())
 

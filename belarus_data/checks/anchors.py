@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
-from belarus_data.checks.joins import rows_named
+from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf, phrases
 from belarus_data.models.lists import UNORDERED, canonical_list
 from belarus_data.storage.arrays import mask, strings, take_rows
@@ -87,17 +87,17 @@ def check_anchor_is_published(ctx: Context) -> None:
     published_code = _positions(published, dates)
     active = ctx.active_mask("claims")
     source_at = rows_named(claims, "source_id", sources)
-    anchors = claims.column("time_anchor")
-    anchored = active & mask(pc.is_valid(anchors))
+    anchor_values, anchor_index = codes(claims, "time_anchor")
+    anchored = active & (anchor_index >= 0)
     unknown = anchored & (source_at < 0)
     if unknown.any():  # the claim's source_id is reported by the reference checks
         ctx.skipped(table("claims"), np.flatnonzero(unknown), ("source_id", "time_anchor"), "its source is unknown")
     own_code = _at(published_code, source_at)  # the claim's source's published value
-    anchor_code = _positions(anchors, dates)
+    anchor_code = _at(_positions(anchor_values, dates), anchor_index)
     differ = np.flatnonzero(anchored & (source_at >= 0) & ~((anchor_code >= 0) & (anchor_code == own_code)))
     differ = differ[~_names_anchor(claims.column("notes"), differ)]
     if len(differ):
-        shown = take_rows(claims.select(["time_anchor"]), differ).column(0).to_pylist()
+        shown = anchor_values.take(pa.array(anchor_index[differ], pa.int64())).to_pylist()
         expected_values = published.take(pa.array(source_at[differ], pa.int64())).to_pylist()
         for row, anchor, expected in zip(differ.tolist(), shown, expected_values, strict=True):
             ctx.add(
@@ -126,10 +126,11 @@ def check_anchor_is_published(ctx: Context) -> None:
     width = len(dates) + 1
     pairs = (event_at >= 0) & (own_code >= 0)
     keys = pa.array(event_at[pairs] * width + own_code[pairs], pa.int64())
-    date_code = _positions(events.column("date_anchor"), dates)
+    event_anchors, event_anchor_index = codes(events, "date_anchor")
+    date_code = _at(_positions(event_anchors, dates), event_anchor_index)
     matches = (first >= 0) & (date_code >= 0)
     matches &= mask(pc.is_in(pa.array(np.where(matches, first * width + date_code, -1), pa.int64()), value_set=keys))
-    anchored = ctx.active_mask("events") & mask(pc.is_valid(events.column("date_anchor")))
+    anchored = ctx.active_mask("events") & (event_anchor_index >= 0)
     no_source = np.flatnonzero(anchored & ~has_source)
     no_source = no_source[~_names_anchor(events.column("notes"), no_source)]
     if len(no_source):
@@ -175,55 +176,60 @@ def check_anchor_is_published(ctx: Context) -> None:
         )
 
 
-def _bounds(column: pa.ChunkedArray, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the strict earliest and latest day (OPEN if none) and whether the value is readable."""
+def _bounds(values: pa.Array, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row (``index``: its value's position in ``values``): the strict earliest and latest day (OPEN if none)
+    and whether the value is readable."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    distinct = pc.unique(column.drop_null())
-    values = distinct.to_pylist()
-    lo = np.full(len(values) + 1, OPEN, np.int64)
-    hi = np.full(len(values) + 1, OPEN, np.int64)
-    readable = np.zeros(len(values) + 1, bool)
-    for k, value in enumerate(values):
+    lo = np.full(len(values), OPEN, np.int64)
+    hi = np.full(len(values), OPEN, np.int64)
+    readable = np.zeros(len(values), bool)
+    for k, value in enumerate(values.to_pylist()):
         bounds = edtf.strict(value)
         if bounds is None:
             continue
         readable[k] = True
         lo[k] = bounds.earliest.toordinal() if bounds.earliest is not None else OPEN
         hi[k] = bounds.latest.toordinal() if bounds.latest is not None else OPEN
-    index = np.asarray(pc.fill_null(pc.index_in(column, value_set=distinct), -1), np.int64)
-    index = np.where(index >= 0, index, len(values))  # the last slot: no value (OPEN, unreadable)
-    return lo[index], hi[index], readable[index] & ~skip
+    return lo[index], hi[index], readable[index]
 
 
 def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anchor_col: str) -> None:
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     data = ctx.tables[name].data
-    rows = ctx.active_mask(name) & mask(pc.is_valid(data.column(phrase_col)))
-    rows &= mask(pc.is_valid(data.column(anchor_col))) & mask(pc.is_valid(data.column(value_col)))
+    (phrase_values, phrase_index), (anchor_values, anchor_index) = codes(data, phrase_col), codes(data, anchor_col)
+    value_values, value_index = codes(data, value_col)
+    rows = ctx.active_mask(name) & (phrase_index >= 0) & (anchor_index >= 0) & (value_index >= 0)
     if not rows.any():
         return
     subset = np.flatnonzero(rows)
-    picked = data.select([value_col, phrase_col, anchor_col]).take(pa.array(subset, pa.int64()))
-    # One key per distinct (phrase, anchor); Python resolves each key once.
-    keys = pc.binary_join_element_wise(picked.column(phrase_col), picked.column(anchor_col), "\x00")
-    distinct = pc.unique(keys)
-    key_index = np.asarray(pc.index_in(keys, value_set=distinct), np.int64)
+    # One key per distinct (phrase, anchor); Python resolves each key once, each anchor once, and asks
+    # the phrase table about an anchor only for a phrase it has (whether it has one does not depend on the anchor).
+    per_phrase = len(anchor_values)
+    distinct, key_index = np.unique(phrase_index[subset] * per_phrase + anchor_index[subset], return_inverse=True)
+    phrase_list, anchor_list = phrase_values.to_pylist(), anchor_values.to_pylist()
+    anchor_bounds: dict[int, edtf.DateBounds | None] = {}
+    in_table: dict[int, bool] = {}
     rules: list[tuple[phrases.Interval, ...] | None] = []
     unreadable_anchor: list[bool] = []
-    for key in distinct.to_pylist():
-        phrase, _, anchor = key.partition("\x00")
-        bounds = edtf.strict(anchor)
+    for key in distinct.tolist():
+        p, a = divmod(key, per_phrase)
+        if a not in anchor_bounds:
+            anchor_bounds[a] = edtf.strict(anchor_list[a])
+        bounds = anchor_bounds[a]
         unreadable_anchor.append(bounds is None)
-        rules.append(None if bounds is None else phrases.allowed(phrase, bounds.earliest, bounds.latest))
+        if bounds is None:
+            rules.append(None)
+            continue
+        if p not in in_table:
+            in_table[p] = phrases.allowed(phrase_list[p], None, None) is not None
+        rules.append(phrases.allowed(phrase_list[p], bounds.earliest, bounds.latest) if in_table[p] else None)
     bad_anchor = np.array(unreadable_anchor, bool)[key_index]
     if bad_anchor.any():  # the cell checks report the unreadable anchor
         ctx.skipped(table(name), subset[bad_anchor], (anchor_col,), f"{anchor_col} is not a readable date")
-    lo, hi, readable = _bounds(picked.column(value_col), bad_anchor)
+    lo, hi, readable = _bounds(value_values, value_index[subset])
+    readable &= ~bad_anchor
     unreadable = ~readable & ~bad_anchor
     if unreadable.any():  # the cell checks report the unreadable value
         ctx.skipped(table(name), subset[unreadable], (value_col,), f"{value_col} is not a readable date")
@@ -250,9 +256,8 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
         row = int(subset[i])
         rule = rules[key_index[i]]
         assert rule is not None
-        value = picked.column(value_col)[i].as_py()
-        phrase = picked.column(phrase_col)[i].as_py()
-        anchor = picked.column(anchor_col)[i].as_py()
+        value = value_values[value_index[row]].as_py()
+        phrase, anchor = phrase_list[phrase_index[row]], anchor_list[anchor_index[row]]
         ctx.add(
             table(name),
             row,

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from belarus_data.checks.context import Context
-from belarus_data.checks.joins import rows_named
+from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf
 from belarus_data.models import columns as c
 from belarus_data.storage.arrays import mask, strings, take_rows
@@ -42,20 +42,20 @@ ZONE_SLACK = 1  # days: a local calendar date is at most one day ahead of the UT
 
 
 def _day_numbers(
-    column: pa.ChunkedArray,
+    data: pa.Table,
+    column: str,
     bound: str,
     bounds_of: Callable[[str], edtf.DateBounds | None] = edtf.parse,
     skip: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray:
-    """Per row: the earliest/latest day (proleptic ordinal) its EDTF value allows; NO_DAY if none.
+    """Per row of ``data``: the earliest/latest day (proleptic ordinal) its EDTF ``column`` allows; NO_DAY if none.
 
     A value that cannot be read compares as NO_DAY too, so the rule cannot judge its row:
     ``skip`` is given those rows, to record them (``Context.skipped``) as owed a problem of their own.
     """
     import numpy as np
-    import pyarrow.compute as pc
 
-    distinct = pc.unique(column).drop_null()  # unique first: dropping the nulls of a whole column copies it
+    distinct, index = codes(data, column)
     days = []
     unreadable = []
     for k, value in enumerate(distinct.to_pylist()):
@@ -64,14 +64,9 @@ def _day_numbers(
             unreadable.append(k)
         day = getattr(bounds, bound, None) if bounds is not None else None
         days.append(day.toordinal() if day is not None else NO_DAY)
-    if not days:
-        return np.full(len(column), NO_DAY, dtype=np.int64)
-    position = pc.index_in(column, value_set=distinct)
-    lookup = np.array(days, dtype=np.int64)
-    index = np.asarray(pc.fill_null(position, -1), dtype=np.int64)
     if skip is not None and unreadable:
         skip(np.flatnonzero(np.isin(index, unreadable)))
-    result: np.ndarray = np.where(index >= 0, lookup[np.maximum(index, 0)], NO_DAY)
+    result: np.ndarray = np.append(np.array(days, dtype=np.int64), NO_DAY)[index]  # -1 reads the appended slot
     return result
 
 
@@ -100,9 +95,9 @@ def check_past_dates(ctx: Context) -> None:
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
     sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
-    published_latest = _day_numbers(sources.column("published"), "latest", skip=_skipper(ctx, "sources", "published"))
+    published_latest = _day_numbers(sources, "published", "latest", skip=_skipper(ctx, "sources", "published"))
     source_latest = _per_row_of(rows_named(claims, "source_id", sources), published_latest)
-    claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
+    claim_earliest = _day_numbers(claims, "time_edtf", "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
     is_report = mask(pc.equal(claims.column("claim_type"), "report"))
     late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
     published = dict(zip(sources.column("id").to_pylist(), sources.column("published").to_pylist(), strict=True))
@@ -122,7 +117,7 @@ def check_past_dates(ctx: Context) -> None:
     # Per claim, its event's earliest day (if the event is past) against its source's latest publication day;
     # each distinct (event, source) link that breaks the rule is reported once, in (event, source) order.
     past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
-    event_days = _day_numbers(events.column("date_edtf"), "earliest", skip=_skipper(ctx, "events", "date_edtf"))
+    event_days = _day_numbers(events, "date_edtf", "earliest", skip=_skipper(ctx, "events", "date_edtf"))
     event_earliest = _per_row_of(rows_named(claims, "event_id", events), np.where(past, event_days, NO_DAY))
     bad = (event_earliest != NO_DAY) & (source_latest != NO_DAY) & (event_earliest > source_latest)
     if not bad.any():
@@ -154,20 +149,19 @@ def _calendar_day(value: str) -> dt.date | None:
     return day if isinstance(day, dt.date) else None
 
 
-def _calendar_days(column: pa.ChunkedArray, skip: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
-    """Per row: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
+def _calendar_days(data: pa.Table, column: str, skip: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
+    """Per row of ``data``: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
 
     def bounds_of(value: str) -> edtf.DateBounds | None:
         day = _calendar_day(value)
         return edtf.DateBounds(day, day) if day is not None else None
 
-    return _day_numbers(column, "earliest", bounds_of, skip)
+    return _day_numbers(data, column, "earliest", bounds_of, skip)
 
 
 def check_reversed_ranges(ctx: Context) -> None:
     """Every range in every EDTF column ends on or after it begins (``edtf-reversed``)."""
     import numpy as np
-    import pyarrow.compute as pc
 
     for spec in TABLES:
         if spec.name not in ctx.tables:
@@ -175,25 +169,24 @@ def check_reversed_ranges(ctx: Context) -> None:
         for name in spec.columns:
             if not spec.rules[name].edtf:
                 continue
-            column = ctx.column(spec.name, name)
-            reversed_values = {}
+            distinct, index = codes(ctx.tables[spec.name].data, name)
+            values = distinct.to_pylist()
+            reversed_values: dict[int, edtf.DateBounds] = {}
             unreadable = []
-            for value in pc.unique(column).drop_null().to_pylist():
+            for k, value in enumerate(values):
                 if edtf.parse(value) is None:
-                    unreadable.append(value)
+                    unreadable.append(k)
                     continue
                 found = edtf.reversal(value)
                 if found is not None:
-                    reversed_values[value] = found
+                    reversed_values[k] = found
             if unreadable:
-                skipped = np.flatnonzero(mask(pc.is_in(column, value_set=strings(unreadable))))
+                skipped = np.flatnonzero(np.isin(index, unreadable))
                 ctx.skipped(spec, skipped, (name,), f"{name} is not a readable EDTF date")
             if not reversed_values:
                 continue
-            hits = mask(pc.is_in(column, value_set=strings(list(reversed_values))))
-            for row in np.flatnonzero(hits).tolist():
-                value = column[row].as_py()
-                bounds = reversed_values[value]
+            for row in np.flatnonzero(np.isin(index, list(reversed_values))).tolist():
+                value, bounds = values[index[row]], reversed_values[index[row]]
                 ctx.add(
                     spec,
                     row,
@@ -214,7 +207,7 @@ def _reversed_hint(value: str) -> str:
 
 
 def _created_days(ctx: Context, name: str) -> np.ndarray:
-    return _calendar_days(ctx.column(name, "created"), _skipper(ctx, name, "created"))
+    return _calendar_days(ctx.tables[name].data, "created", _skipper(ctx, name, "created"))
 
 
 def _report_after_created(
@@ -257,7 +250,7 @@ def check_dates_before_created(ctx: Context) -> None:
                 ctx,
                 "sources",
                 column,
-                _day_numbers(sources.column(column), "earliest", edtf.strict, _skipper(ctx, "sources", column)),
+                _day_numbers(sources, column, "earliest", edtf.strict, _skipper(ctx, "sources", column)),
                 everywhere,
                 f"{column} {{value!r}} begins on {{earliest}}, after the record was created ({{created}})",
                 f"a source is entered after its {what}: correct {column} (or created, if that is what is wrong)",
@@ -266,7 +259,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "sources",
             "retrieved",
-            _calendar_days(sources.column("retrieved"), _skipper(ctx, "sources", "retrieved")),
+            _calendar_days(sources, "retrieved", _skipper(ctx, "sources", "retrieved")),
             everywhere,
             "retrieved {value} is after the record was created ({created})",
             "the text is captured before the source is entered: set retrieved to the day of capture "
@@ -278,7 +271,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "events",
             "date_edtf",
-            _day_numbers(events.column("date_edtf"), "earliest", edtf.strict, _skipper(ctx, "events", "date_edtf")),
+            _day_numbers(events, "date_edtf", "earliest", edtf.strict, _skipper(ctx, "events", "date_edtf")),
             mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES))),
             "an event whose status says it happened is dated {value!r}, from {earliest}, "
             "after the record was created ({created})",
@@ -290,7 +283,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "claims",
             "time_edtf",
-            _day_numbers(claims.column("time_edtf"), "earliest", edtf.strict, _skipper(ctx, "claims", "time_edtf")),
+            _day_numbers(claims, "time_edtf", "earliest", edtf.strict, _skipper(ctx, "claims", "time_edtf")),
             mask(pc.equal(claims.column("claim_type"), "report")),
             "a report is dated {value!r}, from {earliest}, after the claim was created ({created})",
             "a report tells what has happened: correct time_edtf, or make the claim a prediction",
@@ -304,10 +297,8 @@ def check_retrieved_after_published(ctx: Context) -> None:
     if "sources" not in ctx.tables:
         return
     sources = ctx.tables["sources"].data
-    published = _day_numbers(
-        sources.column("published"), "earliest", edtf.strict, _skipper(ctx, "sources", "published")
-    )
-    retrieved = _calendar_days(sources.column("retrieved"), _skipper(ctx, "sources", "retrieved"))
+    published = _day_numbers(sources, "published", "earliest", edtf.strict, _skipper(ctx, "sources", "published"))
+    retrieved = _calendar_days(sources, "retrieved", _skipper(ctx, "sources", "retrieved"))
     early = (published != NO_DAY) & (retrieved != NO_DAY) & (published > retrieved + ZONE_SLACK)
     values = sources.column("published")
     for row in np.flatnonzero(early).tolist():

@@ -1,24 +1,40 @@
-"""Which row of one table a column of another names: one lookup per (table, column, target), shared by the checks.
+"""Lookups the table-wide checks share: which row of one table a column of another names, and a column's distinct values.
 
-The reference, date and anchor rules all follow a claim to its source and its event. At a million
-claims each lookup hashes the target's IDs and probes a million cells (10–50 ms); it is done once and
-kept while both tables live (Arrow tables are immutable, so a result keyed by their identity cannot go
-stale).
+The reference, date and anchor rules all follow a claim to its source and its event, and read the
+same date columns. At a million claims each lookup hashes a million cells (10–50 ms); it is done once
+and kept while the tables it read live (Arrow tables are immutable, so a result keyed by their identity
+cannot go stale, and a table that is gone takes its results with it).
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-_Key = tuple[int, str, int, str]
-_found: dict[_Key, tuple[weakref.ref[pa.Table], weakref.ref[pa.Table], np.ndarray]] = {}
+T = TypeVar("T")
+_found: dict[tuple[object, ...], tuple[tuple[weakref.ref[pa.Table], ...], Any]] = {}
 _lock = threading.Lock()
+
+
+def _kept(tables: tuple[pa.Table, ...], what: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, once while ``tables`` (the Arrow tables it reads) live."""
+    at = (*what, *(id(t) for t in tables))
+    with _lock:
+        for stale in [k for k, (refs, _) in _found.items() if any(ref() is None for ref in refs)]:
+            del _found[stale]
+        kept = _found.get(at)
+        if kept is not None and all(ref() is t for ref, t in zip(kept[0], tables, strict=True)):
+            return cast(T, kept[1])
+    value = compute()
+    with _lock:
+        _found[at] = (tuple(weakref.ref(t) for t in tables), value)
+    return value
 
 
 def rows_named(data: pa.Table, column: str, target: pa.Table, key: str = "id") -> np.ndarray:
@@ -30,19 +46,37 @@ def rows_named(data: pa.Table, column: str, target: pa.Table, key: str = "id") -
     >>> rows_named(claims, "source_id", sources).tolist()
     [1, -1, -1, 0]
     """
-    import numpy as np
-    import pyarrow.compute as pc
 
-    at: _Key = (id(data), column, id(target), key)
-    with _lock:
-        for stale in [k for k, (a, b, _) in _found.items() if a() is None or b() is None]:
-            del _found[stale]
-        kept = _found.get(at)
-        if kept is not None and kept[0]() is data and kept[1]() is target:
-            return kept[2]
-    found = pc.index_in(data.column(column), value_set=target.column(key).combine_chunks(), skip_nulls=True)
-    rows = np.asarray(pc.fill_null(found, -1), dtype=np.int64)
-    rows.flags.writeable = False  # shared by every check that asks
-    with _lock:
-        _found[at] = (weakref.ref(data), weakref.ref(target), rows)
-    return rows
+    def lookup() -> np.ndarray:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        found = pc.index_in(data.column(column), value_set=target.column(key).combine_chunks(), skip_nulls=True)
+        rows = np.asarray(pc.fill_null(found, -1), dtype=np.int64)
+        rows.flags.writeable = False  # shared by every check that asks
+        return rows
+
+    return _kept((data, target), ("rows_named", column, key), lookup)
+
+
+def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
+    """The distinct values of ``column`` (empty aside), in order of first use, and per row its value's position.
+
+    A rule that reads each distinct value once (a date, a phrase) works on these; -1: an empty cell.
+
+    >>> import pyarrow as pa
+    >>> values, index = codes(pa.table({"d": ["2020", None, "2021", "2020"]}), "d")
+    >>> values.to_pylist(), index.tolist()
+    (['2020', '2021'], [0, -1, 1, 0])
+    """
+
+    def encode() -> tuple[pa.Array, np.ndarray]:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        values = pc.unique(data.column(column)).drop_null()  # unique first: dropping a column's nulls copies it
+        index = np.asarray(pc.fill_null(pc.index_in(data.column(column), value_set=values), -1), dtype=np.int64)
+        index.flags.writeable = False
+        return values, index
+
+    return _kept((data,), ("codes", column), encode)

@@ -54,8 +54,8 @@ def context(*tables: tuple[str, ParsedTable]) -> Context:
 )
 def test_hashed_keys_tell_a_repeat(keys: list[tuple[str | None, str | None]], repeat: bool) -> None:
     data = blocks({"a": [k[0] for k in keys], "b": [k[1] for k in keys]})
-    assert references._keys_may_repeat(data, ("a", "b")) is repeat
-    assert references._keys_may_repeat(data, ("a",)) is (
+    assert joins.keys_may_repeat(data, ("a", "b")) is repeat
+    assert joins.keys_may_repeat(data, ("a",)) is (
         len({k[0] for k in keys if k[0] is not None}) < sum(k[0] is not None for k in keys)
     )
 
@@ -72,7 +72,7 @@ def test_duplicate_keys_are_the_same_hashed_or_not(monkeypatch: pytest.MonkeyPat
         )
         counted = context(*tables)
         references.check_unique_keys(counted)
-        monkeypatch.setattr(references, "HASHED_ROWS", 0)
+        monkeypatch.setattr(joins, "HASHED_ROWS", 0)
         hashed = context(*tables)
         references.check_unique_keys(hashed)
         monkeypatch.undo()

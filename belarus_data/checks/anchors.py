@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf, phrases
@@ -118,7 +119,7 @@ def check_anchor_is_published(ctx: Context) -> None:
     # An event row is known by the first row with its ID, as a claim's event_id finds it.
     linked = active & mask(pc.is_valid(claims.column("event_id")))
     known = linked & (source_at >= 0)
-    first = _positions(events.column("id"), events.column("id"))
+    first = joins.first_rows(events)
     event_at = np.where(known, rows_named(claims, "event_id", events), -1)
     reported = np.zeros(events.num_rows + 1, bool)
     reported[event_at[event_at >= 0]] = True

@@ -80,3 +80,57 @@ def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
         return values, index
 
     return _kept((data,), ("codes", column), encode)
+
+
+HASHED_ROWS = 20_000  # rows from which hashing keys first pays for polars' import (~0.2 s)
+
+
+def keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:
+    """Whether two complete ``key`` values of ``data`` may be equal: False when their 64-bit hashes all differ.
+
+    Hashing (polars, one Rust pass) and sorting the hashes costs a fraction of an exact hash table of
+    the strings; equal keys have equal hashes, so a False is exact, and a True (a repeat, or a collision
+    of two hashes) is for the caller to settle exactly. A key with an empty part is not complete.
+
+    >>> import pyarrow as pa
+    >>> keys_may_repeat(pa.table({"id": ["a", "b", None, None]}), ("id",))
+    False
+    """
+
+    def hashed() -> bool:
+        import numpy as np
+        import polars as pl
+        import pyarrow.compute as pc
+
+        complete = np.ones(data.num_rows, dtype=bool)
+        for name in key:
+            if data.column(name).null_count:
+                complete &= np.asarray(pc.fill_null(pc.is_valid(data.column(name)), False), dtype=bool)
+        frame = pl.DataFrame(pl.from_arrow(data.select(list(key)), rechunk=False))
+        hashes = frame.hash_rows().to_numpy()[complete]
+        hashes.sort()
+        return bool((hashes[1:] == hashes[:-1]).any())
+
+    return _kept((data,), ("keys_may_repeat", key), hashed)
+
+
+def first_rows(data: pa.Table, key: str = "id") -> np.ndarray:
+    """Per row, the first row whose ``key`` is the same (the row itself when keys are unique); -1: empty.
+
+    >>> import pyarrow as pa
+    >>> first_rows(pa.table({"id": ["a", "b", "a", None]})).tolist()
+    [0, 1, 0, -1]
+    """
+    if data.num_rows >= HASHED_ROWS and not keys_may_repeat(data, (key,)):
+        import numpy as np
+        import pyarrow.compute as pc
+
+        def own() -> np.ndarray:
+            rows = np.where(
+                np.asarray(pc.fill_null(pc.is_valid(data.column(key)), False), bool), np.arange(data.num_rows), -1
+            )
+            rows.flags.writeable = False
+            return rows
+
+        return _kept((data,), ("first_rows", key), own)
+    return rows_named(data, key, data, key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import rows_named
 from belarus_data.models.columns import Nearest
@@ -21,30 +22,6 @@ def _key_rows(ctx: Context, table: Table, indices: list[int]) -> list[tuple[str 
     at = np.asarray(indices, dtype=np.int64)
     columns = [data.column(k).take(at).to_pylist() for k in table.primary_key]
     return list(zip(*columns, strict=True))
-
-
-HASHED_ROWS = 20_000  # rows from which hashing the keys first pays for polars' import (~0.2 s)
-
-
-def _keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:
-    """Whether two complete keys may be equal: False when their 64-bit hashes all differ (the usual case).
-
-    Hashing (polars, one Rust pass) and sorting the hashes costs a fraction of an exact hash table
-    of the strings; equal keys have equal hashes, so a False is exact, and a True (a repeat, or a
-    collision of two hashes) is settled exactly by :func:`_rows_with_repeated_keys`.
-    """
-    import numpy as np
-    import polars as pl
-    import pyarrow.compute as pc
-
-    complete = np.ones(data.num_rows, dtype=bool)
-    for name in key:
-        if data.column(name).null_count:
-            complete &= mask(pc.is_valid(data.column(name)))
-    frame = pl.DataFrame(pl.from_arrow(data.select(list(key)), rechunk=False))
-    hashes = frame.hash_rows().to_numpy()[complete]
-    hashes.sort()
-    return bool((hashes[1:] == hashes[:-1]).any())
 
 
 def _rows_with_repeated_keys(ctx: Context, table: Table) -> list[int]:
@@ -73,7 +50,7 @@ def check_unique_keys(ctx: Context) -> None:
             continue
         first: dict[tuple[str | None, ...], int] = {}
         parsed = ctx.tables[table.name]
-        if parsed.num_rows >= HASHED_ROWS and not _keys_may_repeat(parsed.data, table.primary_key):
+        if parsed.num_rows >= joins.HASHED_ROWS and not joins.keys_may_repeat(parsed.data, table.primary_key):
             continue  # every key differs
         indices = _rows_with_repeated_keys(ctx, table)
         # Only rows whose key repeats are walked in Python, in file order, to name the first use.
@@ -184,6 +161,7 @@ def check_withdrawn_references(ctx: Context) -> None:
     import pyarrow.compute as pc
 
     withdrawn: dict[str, dict[str, str]] = {}
+    gone_rows: dict[str, np.ndarray] = {}
     for table in TABLES:
         if table.name in ctx.tables and table.primary_key == ("id",):
             data = ctx.tables[table.name].data
@@ -192,6 +170,7 @@ def check_withdrawn_references(ctx: Context) -> None:
             ids = pc.filter(data.column("id"), gone).to_pylist()
             statuses = pc.filter(data.column("record_status"), gone).to_pylist()
             withdrawn[table.name] = {i: s for i, s in zip(ids, statuses, strict=True) if i}
+            gone_rows[table.name] = np.flatnonzero(mask(gone))
     for table in TABLES:
         if table.name not in ctx.tables:
             continue
@@ -203,9 +182,14 @@ def check_withdrawn_references(ctx: Context) -> None:
             if active is None:
                 active = ctx.active_mask(table.name)
             column = ctx.column(table.name, fk.field)
-            hits = pc.fill_null(pc.is_in(column, value_set=strings(list(gone_ids))), False).to_numpy(
-                zero_copy_only=False
-            )
+            if fk.table == table.name:  # parent_id: a few pointers
+                hits = mask(pc.is_in(column, value_set=strings(list(gone_ids))))
+            else:  # the shared lookup; an ID is withdrawn if any row with it is
+                target = ctx.tables[fk.table].data
+                first = joins.first_rows(target)[gone_rows[fk.table]]
+                by_first = np.zeros(target.num_rows + 1, dtype=bool)  # the last slot: no row
+                by_first[first[first >= 0]] = True
+                hits = by_first[rows_named(ctx.tables[table.name].data, fk.field, target)]
             for index in np.flatnonzero(hits & active).tolist():
                 value = column[index].as_py()
                 ctx.add(

@@ -177,9 +177,9 @@ def test_an_event_anchor_is_judged_against_the_sources_of_its_id() -> None:
             "events",
             parsed(
                 "events",
-                id=["e1", "e1", "e2", "e3"],
-                date_anchor=["2020-02-01", "2020-03-01", "2020-01-01", "2020-01-01"],
-                record_status=["active"] * 4,
+                id=["e1", "e1", "e2", "e3", "e1"],
+                date_anchor=["2020-02-01", "2020-03-01", "2020-01-01", "2020-01-01", "2020-01-01"],
+                record_status=["active"] * 5,
             ),
         ),
         (
@@ -199,7 +199,7 @@ def test_an_event_anchor_is_judged_against_the_sources_of_its_id() -> None:
         ("records/claims.csv", 5, "'2020-02-01' is not the source's published value ('2020-01-01')"),
         (
             "records/events.csv",
-            3,  # the second row of e1: its anchor is no published value of e1's sources
+            3,  # the second row of e1: its anchor is no published value of e1's sources (the third's is)
             "'2020-03-01' is not the published value of a source that reports this event ('2020-01-01' or '2020-02-01')",
         ),
         (

@@ -51,7 +51,7 @@ def _names_anchor(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
     import numpy as np
     import pyarrow as pa
 
-    notes = column.take(pa.array(rows, pa.int64())).to_pylist()
+    notes = take_rows(pa.table({"notes": column}), rows).column(0).to_pylist()  # block by block
     return np.array([bool(n and _ANCHOR_NOTE.search(n)) for n in notes], bool)
 
 
@@ -124,13 +124,20 @@ def check_anchor_is_published(ctx: Context) -> None:
     reported = np.zeros(events.num_rows + 1, bool)
     reported[event_at[event_at >= 0]] = True
     has_source = reported[first]  # first = -1: the last slot, never set
-    width = len(dates) + 1
-    pairs = (event_at >= 0) & (own_code >= 0)
-    keys = pa.array(event_at[pairs] * width + own_code[pairs], pa.int64())
     event_anchors, event_anchor_index = codes(events, "date_anchor")
     date_code = _at(_positions(event_anchors, dates), event_anchor_index)
-    matches = (first >= 0) & (date_code >= 0)
-    matches &= mask(pc.is_in(pa.array(np.where(matches, first * width + date_code, -1), pa.int64()), value_set=keys))
+    # An event row's anchor matches when a claim of its ID has a source published on it: the first row
+    # with an ID is compared claim by claim; a later row with the same ID (a duplicate-key problem)
+    # against the (event, published) pairs of the claims of that ID.
+    pairs = (event_at >= 0) & (own_code >= 0)
+    agree = pairs & (own_code == _at(date_code, event_at))
+    matches = np.zeros(events.num_rows, bool)
+    matches[event_at[agree]] = True
+    later = np.flatnonzero((first >= 0) & (first != np.arange(events.num_rows)))
+    if len(later):
+        width = len(dates) + 1
+        keys = np.unique(event_at[pairs] * width + own_code[pairs])
+        matches[later] = (date_code[later] >= 0) & np.isin(first[later] * width + date_code[later], keys)
     anchored = ctx.active_mask("events") & (event_anchor_index >= 0)
     no_source = np.flatnonzero(anchored & ~has_source)
     no_source = no_source[~_names_anchor(events.column("notes"), no_source)]

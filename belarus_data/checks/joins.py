@@ -106,7 +106,7 @@ def keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:
         for name in key:
             if data.column(name).null_count:
                 complete &= np.asarray(pc.fill_null(pc.is_valid(data.column(name)), False), dtype=bool)
-        frame = pl.DataFrame(pl.from_arrow(data.select(list(key)), rechunk=False))
+        frame = pl.DataFrame(pl.from_arrow(data.select(list(key))))
         hashes = frame.hash_rows().to_numpy()[complete]
         hashes.sort()
         return bool((hashes[1:] == hashes[:-1]).any())

@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf
@@ -169,8 +170,8 @@ def check_reversed_ranges(ctx: Context) -> None:
         for name in spec.columns:
             if not spec.rules[name].edtf:
                 continue
-            distinct, index = codes(ctx.tables[spec.name].data, name)
-            values = distinct.to_pylist()
+            data = ctx.tables[spec.name].data
+            values = joins.distinct(data, name).to_pylist()  # each value judged once; rows only if one fails
             reversed_values: dict[int, edtf.DateBounds] = {}
             unreadable = []
             for k, value in enumerate(values):
@@ -180,6 +181,9 @@ def check_reversed_ranges(ctx: Context) -> None:
                 found = edtf.reversal(value)
                 if found is not None:
                     reversed_values[k] = found
+            if not unreadable and not reversed_values:
+                continue
+            index = codes(data, name)[1]
             if unreadable:
                 skipped = np.flatnonzero(np.isin(index, unreadable))
                 ctx.skipped(spec, skipped, (name,), f"{name} is not a readable EDTF date")

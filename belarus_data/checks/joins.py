@@ -59,27 +59,43 @@ def rows_named(data: pa.Table, column: str, target: pa.Table, key: str = "id") -
     return _kept((data, target), ("rows_named", column, key), lookup)
 
 
-def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
-    """The distinct values of ``column`` (empty aside), in order of first use, and per row its value's position.
+def distinct(data: pa.Table, column: str) -> pa.Array:
+    """The distinct values of ``column`` (empty aside), in order of first use.
 
-    A rule that reads each distinct value once (a date, a phrase) works on these; -1: an empty cell.
+    >>> import pyarrow as pa
+    >>> distinct(pa.table({"d": ["2020", None, "2021", "2020"]}), "d").to_pylist()
+    ['2020', '2021']
+    """
+
+    def unique() -> pa.Array:
+        import pyarrow.compute as pc
+
+        return pc.unique(data.column(column)).drop_null()  # unique first: dropping a column's nulls copies it
+
+    return _kept((data,), ("distinct", column), unique)
+
+
+def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
+    """The :func:`distinct` values of ``column``, and per row its value's position among them (-1: empty).
+
+    A rule that reads each distinct value once (a date, a phrase) works on these.
 
     >>> import pyarrow as pa
     >>> values, index = codes(pa.table({"d": ["2020", None, "2021", "2020"]}), "d")
     >>> values.to_pylist(), index.tolist()
     (['2020', '2021'], [0, -1, 1, 0])
     """
+    values = distinct(data, column)
 
-    def encode() -> tuple[pa.Array, np.ndarray]:
+    def encode() -> np.ndarray:
         import numpy as np
         import pyarrow.compute as pc
 
-        values = pc.unique(data.column(column)).drop_null()  # unique first: dropping a column's nulls copies it
         index = np.asarray(pc.fill_null(pc.index_in(data.column(column), value_set=values), -1), dtype=np.int64)
         index.flags.writeable = False
-        return values, index
+        return index
 
-    return _kept((data,), ("codes", column), encode)
+    return values, _kept((data,), ("codes", column), encode)
 
 
 HASHED_ROWS = 20_000  # rows from which hashing keys first pays for polars' import (~0.2 s)

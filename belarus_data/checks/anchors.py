@@ -136,8 +136,10 @@ def check_anchor_is_published(ctx: Context) -> None:
     later = np.flatnonzero((first >= 0) & (first != np.arange(events.num_rows)))
     if len(later):
         width = len(dates) + 1
-        keys = np.unique(event_at[pairs] * width + own_code[pairs])
-        matches[later] = (date_code[later] >= 0) & np.isin(first[later] * width + date_code[later], keys)
+        keys = np.unique(event_at[pairs].astype(np.int64) * width + own_code[pairs])
+        matches[later] = (date_code[later] >= 0) & np.isin(
+            first[later].astype(np.int64) * width + date_code[later], keys
+        )
     anchored = ctx.active_mask("events") & (event_anchor_index >= 0)
     no_source = np.flatnonzero(anchored & ~has_source)
     no_source = no_source[~_names_anchor(events.column("notes"), no_source)]
@@ -215,7 +217,9 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     # One key per distinct (phrase, anchor); Python resolves each key once, each anchor once, and asks
     # the phrase table about an anchor only for a phrase it has (whether it has one does not depend on the anchor).
     per_phrase = len(anchor_values)
-    distinct, key_index = np.unique(phrase_index[subset] * per_phrase + anchor_index[subset], return_inverse=True)
+    distinct, key_index = np.unique(
+        phrase_index[subset].astype(np.int64) * per_phrase + anchor_index[subset], return_inverse=True
+    )
     phrase_list, anchor_list = phrase_values.to_pylist(), anchor_values.to_pylist()
     anchor_bounds: dict[int, edtf.DateBounds | None] = {}
     in_table: dict[int, bool] = {}

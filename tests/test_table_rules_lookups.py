@@ -7,6 +7,7 @@ The tables are built in memory, split into several blocks as a parsed file is.
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def blocks(columns: dict[str, list[str | None]], cuts: int = 3) -> pa.Table:
     data = pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
     n = data.num_rows
     at = sorted({0, n, *random.Random(n).sample(range(n + 1), min(cuts, n + 1))})
-    return pa.concat_tables([data.slice(a, b - a) for a, b in zip(at, at[1:], strict=False)] or [data])
+    return pa.concat_tables([data.slice(a, b - a) for a, b in itertools.pairwise(at)] or [data])
 
 
 def parsed(name: str, **columns: list[str | None]) -> ParsedTable:

@@ -213,3 +213,14 @@ def test_an_event_anchor_is_judged_against_the_sources_of_its_id() -> None:
     assert [(s.file, s.lines.tolist(), s.fields) for s in ctx.skips] == [
         ("records/events.csv", [4], ("id", "date_anchor"))
     ]
+
+
+def test_a_repeated_claim_without_its_long_texts_is_still_told_apart() -> None:
+    # The claims the table-wide rules see may lack statement, quote, prefix and suffix.
+    full = parsed("claims", id=["c1", "c1"], created=["2025-01-01"] * 2, notes=["a", "b"], statement=["x", "y"])
+    narrow = ParsedTable(full.file, full.data.drop_columns(["statement", "quote", "prefix", "suffix"]), full.lines)
+    ctx = context(("claims", narrow))
+    references.check_unique_keys(ctx)
+    [problem] = ctx.problems
+    assert (problem.line, problem.code) == (3, "duplicate-key")
+    assert "(they differ in notes)" in problem.hint

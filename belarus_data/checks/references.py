@@ -86,7 +86,9 @@ def duplicate_hint(table: Table, data: pa.Table, kept: int, again: int, line: in
 
     rows = take_rows(data, np.asarray([kept, again], dtype=np.int64)).to_pylist()
     if "created" in table.columns and rows[0]["created"] is not None and rows[0]["created"] == rows[1]["created"]:
-        differ = [c for c in table.columns if c not in ("version", "updated") and rows[0][c] != rows[1][c]]
+        # Only the columns read: the claims' long texts may be checked elsewhere, a partition at a time.
+        read = [c for c in table.columns if c in data.column_names]
+        differ = [c for c in read if c not in ("version", "updated") and rows[0][c] != rows[1][c]]
         if not differ:
             return f"this line repeats line {line}: delete it"
         return MERGE_HINT.format(line=line, differ=f" (they differ in {', '.join(differ)})")

@@ -23,12 +23,15 @@ COUNTED: dict[str, tuple[str, ...]] = {
 def _counts(column: pa.ChunkedArray) -> dict[str, int]:
     import pyarrow.compute as pc
 
-    pairs = pc.value_counts(column.drop_null()).to_pylist()
+    # Counted with the empty cells, which are then left out: dropping them first copies the column.
+    pairs = [p for p in pc.value_counts(column).to_pylist() if p["values"] is not None]
     return {str(p["values"]): int(p["counts"]) for p in sorted(pairs, key=lambda p: (-p["counts"], str(p["values"])))}
 
 
 def summarise(tables: dict[str, pa.Table]) -> dict[str, Any]:
     """A JSON-ready summary of the given tables (string columns, as read from CSV)."""
+    import pyarrow.compute as pc
+
     out: dict[str, Any] = {"tables": {}}
     for name, data in tables.items():
         entry: dict[str, Any] = {"rows": data.num_rows}
@@ -36,7 +39,8 @@ def summarise(tables: dict[str, pa.Table]) -> dict[str, Any]:
             entry[column] = _counts(data.column(column))
         out["tables"][name] = entry
     if "events" in tables:
-        days = [edtf.parse(v) for v in set(tables["events"].column("date_edtf").drop_null().to_pylist())]
+        distinct = pc.unique(tables["events"].column("date_edtf")).drop_null()  # each date parsed once
+        days = [edtf.parse(v) for v in distinct.to_pylist()]
         earliest = [b.earliest for b in days if b and b.earliest]
         latest = [b.latest for b in days if b and b.latest]
         out["event_dates"] = {

@@ -29,7 +29,6 @@ import pytest
 from corpus import iter_cases
 from gitrepo import commit_all, git, make_repo
 
-from belarus_data.checks.dates import _distinct_sorted
 from belarus_data.commands.output import render
 from belarus_data.history.git import show, show_all
 from belarus_data.history.tablediff import OPOS, POS, _match_keys
@@ -207,18 +206,3 @@ def test_matching_keys_without_a_join_pairs_rows_as_the_join_does() -> None:
             added, gone, new_pos, old_pos = _match_keys(keys, new, old)
             pairs = sorted(zip(list(new_pos), list(old_pos), strict=True))
             assert (added, sorted(gone), [(int(a), int(b)) for a, b in pairs]) == expected, (new, old)
-
-
-def test_distinct_links_without_group_by_are_group_bys() -> None:
-    rng = random.Random(5)
-    order = [("event_id", "ascending"), ("source_id", "ascending")]
-    for rows in (0, 1, 2, 3, 10, 200):
-        links = pa.table(
-            {
-                "event_id": pa.array([rng.choice("abcde") for _ in range(rows)], pa.string()),
-                "source_id": pa.array([rng.choice("xyz") for _ in range(rows)], pa.string()),
-            }
-        )
-        chunked = pa.concat_tables([links.slice(0, rows // 2), links.slice(rows // 2)])
-        expected = links.group_by(["event_id", "source_id"]).aggregate([]).sort_by(order)
-        assert _distinct_sorted(chunked.sort_by(order)).to_pylist() == expected.to_pylist()

@@ -25,10 +25,12 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf, phrases
 from belarus_data.models.lists import UNORDERED, canonical_list
-from belarus_data.storage.arrays import mask, strings
+from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
@@ -49,8 +51,24 @@ def _names_anchor(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
     import numpy as np
     import pyarrow as pa
 
-    notes = column.take(pa.array(rows, pa.int64())).to_pylist()
+    notes = take_rows(pa.table({"notes": column}), rows).column(0).to_pylist()  # block by block
     return np.array([bool(n and _ANCHOR_NOTE.search(n)) for n in notes], bool)
+
+
+def _positions(values: pa.ChunkedArray | pa.Array, value_set: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Per value, the position of its first occurrence in ``value_set``; -1 for none (and for null)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.index_in(values, value_set=value_set, skip_nulls=True), -1), np.int64)
+
+
+def _at(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``values[index]``, and -1 where ``index`` is -1."""
+    import numpy as np
+
+    found: np.ndarray = np.append(values, -1)[index]  # -1 reads the appended slot
+    return found
 
 
 def check_anchor_is_published(ctx: Context) -> None:
@@ -61,65 +79,77 @@ def check_anchor_is_published(ctx: Context) -> None:
 
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
-    sources, every_claim = ctx.tables["sources"].data, ctx.tables["claims"].data
-    # Only active claims with an anchor or an event link matter: the rest is never looked at.
-    wanted = every_claim.column("time_anchor"), every_claim.column("event_id")
-    need = ctx.active_mask("claims") & (mask(pc.is_valid(wanted[0])) | mask(pc.is_valid(wanted[1])))
-    rows_of = np.flatnonzero(need)
-    claims = every_claim.select(["source_id", "time_anchor", "event_id"]).take(pa.array(rows_of, pa.int64()))
-    source_at = np.asarray(pc.fill_null(pc.index_in(claims.column("source_id"), sources.column("id")), -1), np.int64)
-    published = sources.column("published").combine_chunks()
-    if len(published) == 0:  # no source rows: every claim's source_id is reported unknown
-        published = pa.nulls(1, pa.string())
-    active = np.ones(len(rows_of), bool)
-    anchored = active & mask(pc.is_valid(claims.column("time_anchor")))
+    sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
+    # Values are compared as integers: each published value is numbered, and so is each anchor that is
+    # one (-1: empty, or no source's published value); rows as the first row with their ID (-1: none).
+    # Python sees only the rows that break the rule.
+    published = sources.column("published")
+    dates = pc.unique(published).drop_null()
+    published_code = _positions(published, dates)
+    active = ctx.active_mask("claims")
+    source_at = rows_named(claims, "source_id", sources)
+    anchor_values, anchor_index = codes(claims, "time_anchor")
+    anchored = active & (anchor_index >= 0)
     unknown = anchored & (source_at < 0)
     if unknown.any():  # the claim's source_id is reported by the reference checks
-        ctx.skipped(table("claims"), rows_of[unknown], ("source_id", "time_anchor"), "its source is unknown")
-    own = published.take(pa.array(np.maximum(source_at, 0)))
-    same = mask(pc.equal(claims.column("time_anchor"), own))
-    differ = np.flatnonzero(anchored & (source_at >= 0) & ~same)
-    differ = differ[~_names_anchor(every_claim.column("notes"), rows_of[differ])]
-    for i in differ.tolist():
-        anchor = claims.column("time_anchor")[i].as_py()
-        expected = own[i].as_py()
-        ctx.add(
-            table("claims"),
-            int(rows_of[i]),
-            "time_anchor",
-            "anchor-not-published",
-            f"{anchor!r} is not the source's published value ({expected!r})"
-            if expected is not None
-            else f"{anchor!r} is given but the source has no published value",
-            f"copy the source's published value{f' ({expected})' if expected else ''}, "
-            "or say in notes which dated point of the text it is: 'anchor: <what>'",
-        )
+        ctx.skipped(table("claims"), np.flatnonzero(unknown), ("source_id", "time_anchor"), "its source is unknown")
+    own_code = _at(published_code, source_at)  # the claim's source's published value
+    anchor_code = _at(_positions(anchor_values, dates), anchor_index)
+    differ = np.flatnonzero(anchored & (source_at >= 0) & ~((anchor_code >= 0) & (anchor_code == own_code)))
+    differ = differ[~_names_anchor(claims.column("notes"), differ)]
+    if len(differ):
+        shown = anchor_values.take(pa.array(anchor_index[differ], pa.int64())).to_pylist()
+        expected_values = published.take(pa.array(source_at[differ], pa.int64())).to_pylist()
+        for row, anchor, expected in zip(differ.tolist(), shown, expected_values, strict=True):
+            ctx.add(
+                table("claims"),
+                row,
+                "time_anchor",
+                "anchor-not-published",
+                f"{anchor!r} is not the source's published value ({expected!r})"
+                if expected is not None
+                else f"{anchor!r} is given but the source has no published value",
+                f"copy the source's published value{f' ({expected})' if expected else ''}, "
+                "or say in notes which dated point of the text it is: 'anchor: <what>'",
+            )
     if "events" not in ctx.tables:
         return
     events = ctx.tables["events"].data
-    # The published values an event may be anchored on: those of the sources of its active claims,
-    # compared as "event\x00published" keys so that the work stays in Arrow at millions of claims.
-    linked = mask(pc.is_valid(claims.column("event_id"))) & active
+    # The published values an event may be anchored on: those of the sources of its active claims.
+    # An event row is known by the first row with its ID, as a claim's event_id finds it.
+    linked = active & mask(pc.is_valid(claims.column("event_id")))
     known = linked & (source_at >= 0)
-    event_ids = claims.column("event_id")
-    reported = pc.unique(pc.filter(event_ids, pa.array(known)))
-    via_unknown = pc.filter(event_ids, pa.array(linked & (source_at < 0)))
-    keys = pc.unique(
-        pc.binary_join_element_wise(pc.filter(event_ids, pa.array(known)), pc.filter(own, pa.array(known)), "\x00")
-    )
-    anchored = ctx.active_mask("events") & mask(pc.is_valid(events.column("date_anchor")))
-    has_source = mask(pc.is_in(events.column("id"), value_set=reported))
-    matches = mask(
-        pc.is_in(pc.binary_join_element_wise(events.column("id"), events.column("date_anchor"), "\x00"), value_set=keys)
-    )
+    first = joins.first_rows(events)
+    event_at = np.where(known, rows_named(claims, "event_id", events), -1)
+    reported = np.zeros(events.num_rows + 1, bool)
+    reported[event_at[event_at >= 0]] = True
+    has_source = reported[first]  # first = -1: the last slot, never set
+    event_anchors, event_anchor_index = codes(events, "date_anchor")
+    date_code = _at(_positions(event_anchors, dates), event_anchor_index)
+    # An event row's anchor matches when a claim of its ID has a source published on it: the first row
+    # with an ID is compared claim by claim; a later row with the same ID (a duplicate-key problem)
+    # against the (event, published) pairs of the claims of that ID.
+    pairs = (event_at >= 0) & (own_code >= 0)
+    agree = pairs & (own_code == _at(date_code, event_at))
+    matches = np.zeros(events.num_rows, bool)
+    matches[event_at[agree]] = True
+    later = np.flatnonzero((first >= 0) & (first != np.arange(events.num_rows)))
+    if len(later):
+        width = len(dates) + 1
+        keys = np.unique(event_at[pairs].astype(np.int64) * width + own_code[pairs])
+        matches[later] = (date_code[later] >= 0) & np.isin(
+            first[later].astype(np.int64) * width + date_code[later], keys
+        )
+    anchored = ctx.active_mask("events") & (event_anchor_index >= 0)
     no_source = np.flatnonzero(anchored & ~has_source)
     no_source = no_source[~_names_anchor(events.column("notes"), no_source)]
     if len(no_source):
-        ids = events.column("id").take(pa.array(no_source)).to_pylist()
+        ids = events.column("id").take(pa.array(no_source, pa.int64())).to_pylist()
         first_unknown: dict[str, int] = {}
-        if len(via_unknown):
-            rows_unknown = rows_of[linked & (source_at < 0)]
-            for row, event_id in zip(rows_unknown.tolist(), via_unknown.to_pylist(), strict=True):
+        rows_unknown = np.flatnonzero(linked & (source_at < 0))
+        if len(rows_unknown):
+            via_unknown = take_rows(claims.select(["event_id"]), rows_unknown).column(0).to_pylist()
+            for row, event_id in zip(rows_unknown.tolist(), via_unknown, strict=True):
                 first_unknown.setdefault(event_id, row)
         for row, event_id in zip(no_source.tolist(), ids, strict=True):
             if event_id in first_unknown:  # the linking claim's source_id is reported by the reference checks
@@ -133,18 +163,16 @@ def check_anchor_is_published(ctx: Context) -> None:
     bad = bad[~_names_anchor(events.column("notes"), bad)]
     if not len(bad):
         return
-    bad_ids = events.column("id").take(pa.array(bad))
-    wanted = known & mask(pc.is_in(event_ids, value_set=bad_ids))
-    allowed: dict[str, set[str]] = {}
-    for event_id, value in zip(
-        pc.filter(event_ids, pa.array(wanted)).to_pylist(), pc.filter(own, pa.array(wanted)).to_pylist(), strict=True
-    ):
-        found = allowed.setdefault(event_id, set())
+    wanted = np.flatnonzero(np.isin(event_at, first[bad]) & (event_at >= 0))
+    allowed: dict[int, set[str]] = {}
+    values = published.take(pa.array(source_at[wanted], pa.int64())).to_pylist()
+    for event_row, value in zip(event_at[wanted].tolist(), values, strict=True):
+        found = allowed.setdefault(event_row, set())
         if value is not None:
             found.add(value)
-    anchors = events.column("date_anchor").take(pa.array(bad)).to_pylist()
-    for row, event_id, anchor in zip(bad.tolist(), bad_ids.to_pylist(), anchors, strict=True):
-        shown = " or ".join(repr(v) for v in sorted(allowed.get(event_id, ()))) or (
+    anchor_values = events.column("date_anchor").take(pa.array(bad, pa.int64())).to_pylist()
+    for row, event_row, anchor in zip(bad.tolist(), first[bad].tolist(), anchor_values, strict=True):
+        shown_values = " or ".join(repr(v) for v in sorted(allowed.get(event_row, ()))) or (
             "none: its sources have no published value"
         )
         ctx.add(
@@ -152,61 +180,68 @@ def check_anchor_is_published(ctx: Context) -> None:
             row,
             "date_anchor",
             "anchor-not-published",
-            f"{anchor!r} is not the published value of a source that reports this event ({shown})",
+            f"{anchor!r} is not the published value of a source that reports this event ({shown_values})",
             "copy the published value of a source that reports it, "
             "or say in notes which dated point of the text it is: 'anchor: <what>'",
         )
 
 
-def _bounds(column: pa.ChunkedArray, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the strict earliest and latest day (OPEN if none) and whether the value is readable."""
+def _bounds(values: pa.Array, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row (``index``: its value's position in ``values``): the strict earliest and latest day (OPEN if none)
+    and whether the value is readable."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    distinct = pc.unique(column.drop_null())
-    values = distinct.to_pylist()
-    lo = np.full(len(values) + 1, OPEN, np.int64)
-    hi = np.full(len(values) + 1, OPEN, np.int64)
-    readable = np.zeros(len(values) + 1, bool)
-    for k, value in enumerate(values):
+    lo = np.full(len(values), OPEN, np.int64)
+    hi = np.full(len(values), OPEN, np.int64)
+    readable = np.zeros(len(values), bool)
+    for k, value in enumerate(values.to_pylist()):
         bounds = edtf.strict(value)
         if bounds is None:
             continue
         readable[k] = True
         lo[k] = bounds.earliest.toordinal() if bounds.earliest is not None else OPEN
         hi[k] = bounds.latest.toordinal() if bounds.latest is not None else OPEN
-    index = np.asarray(pc.fill_null(pc.index_in(column, value_set=distinct), -1), np.int64)
-    index = np.where(index >= 0, index, len(values))  # the last slot: no value (OPEN, unreadable)
-    return lo[index], hi[index], readable[index] & ~skip
+    return lo[index], hi[index], readable[index]
 
 
 def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anchor_col: str) -> None:
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     data = ctx.tables[name].data
-    rows = ctx.active_mask(name) & mask(pc.is_valid(data.column(phrase_col)))
-    rows &= mask(pc.is_valid(data.column(anchor_col))) & mask(pc.is_valid(data.column(value_col)))
+    (phrase_values, phrase_index), (anchor_values, anchor_index) = codes(data, phrase_col), codes(data, anchor_col)
+    value_values, value_index = codes(data, value_col)
+    rows = ctx.active_mask(name) & (phrase_index >= 0) & (anchor_index >= 0) & (value_index >= 0)
     if not rows.any():
         return
     subset = np.flatnonzero(rows)
-    picked = data.select([value_col, phrase_col, anchor_col]).take(pa.array(subset, pa.int64()))
-    # One key per distinct (phrase, anchor); Python resolves each key once.
-    keys = pc.binary_join_element_wise(picked.column(phrase_col), picked.column(anchor_col), "\x00")
-    distinct = pc.unique(keys)
-    key_index = np.asarray(pc.index_in(keys, value_set=distinct), np.int64)
+    # One key per distinct (phrase, anchor); Python resolves each key once, each anchor once, and asks
+    # the phrase table about an anchor only for a phrase it has (whether it has one does not depend on the anchor).
+    per_phrase = len(anchor_values)
+    distinct, key_index = np.unique(
+        phrase_index[subset].astype(np.int64) * per_phrase + anchor_index[subset], return_inverse=True
+    )
+    phrase_list, anchor_list = phrase_values.to_pylist(), anchor_values.to_pylist()
+    anchor_bounds: dict[int, edtf.DateBounds | None] = {}
+    in_table: dict[int, bool] = {}
     rules: list[tuple[phrases.Interval, ...] | None] = []
     unreadable_anchor: list[bool] = []
-    for key in distinct.to_pylist():
-        phrase, _, anchor = key.partition("\x00")
-        bounds = edtf.strict(anchor)
+    for key in distinct.tolist():
+        p, a = divmod(key, per_phrase)
+        if a not in anchor_bounds:
+            anchor_bounds[a] = edtf.strict(anchor_list[a])
+        bounds = anchor_bounds[a]
         unreadable_anchor.append(bounds is None)
-        rules.append(None if bounds is None else phrases.allowed(phrase, bounds.earliest, bounds.latest))
+        if bounds is None:
+            rules.append(None)
+            continue
+        if p not in in_table:
+            in_table[p] = phrases.allowed(phrase_list[p], None, None) is not None
+        rules.append(phrases.allowed(phrase_list[p], bounds.earliest, bounds.latest) if in_table[p] else None)
     bad_anchor = np.array(unreadable_anchor, bool)[key_index]
     if bad_anchor.any():  # the cell checks report the unreadable anchor
         ctx.skipped(table(name), subset[bad_anchor], (anchor_col,), f"{anchor_col} is not a readable date")
-    lo, hi, readable = _bounds(picked.column(value_col), bad_anchor)
+    lo, hi, readable = _bounds(value_values, value_index[subset])
+    readable &= ~bad_anchor
     unreadable = ~readable & ~bad_anchor
     if unreadable.any():  # the cell checks report the unreadable value
         ctx.skipped(table(name), subset[unreadable], (value_col,), f"{value_col} is not a readable date")
@@ -233,9 +268,8 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
         row = int(subset[i])
         rule = rules[key_index[i]]
         assert rule is not None
-        value = picked.column(value_col)[i].as_py()
-        phrase = picked.column(phrase_col)[i].as_py()
-        anchor = picked.column(anchor_col)[i].as_py()
+        value = value_values[value_index[row]].as_py()
+        phrase, anchor = phrase_list[phrase_index[row]], anchor_list[anchor_index[row]]
         ctx.add(
             table(name),
             row,

@@ -24,10 +24,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf
 from belarus_data.models import columns as c
-from belarus_data.storage.arrays import mask, strings
+from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, table
 
 if TYPE_CHECKING:
@@ -41,20 +43,20 @@ ZONE_SLACK = 1  # days: a local calendar date is at most one day ahead of the UT
 
 
 def _day_numbers(
-    column: pa.ChunkedArray,
+    data: pa.Table,
+    column: str,
     bound: str,
     bounds_of: Callable[[str], edtf.DateBounds | None] = edtf.parse,
     skip: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray:
-    """Per row: the earliest/latest day (proleptic ordinal) its EDTF value allows; NO_DAY if none.
+    """Per row of ``data``: the earliest/latest day (proleptic ordinal) its EDTF ``column`` allows; NO_DAY if none.
 
     A value that cannot be read compares as NO_DAY too, so the rule cannot judge its row:
     ``skip`` is given those rows, to record them (``Context.skipped``) as owed a problem of their own.
     """
     import numpy as np
-    import pyarrow.compute as pc
 
-    distinct = pc.unique(column.drop_null())
+    distinct, index = codes(data, column)
     days = []
     unreadable = []
     for k, value in enumerate(distinct.to_pylist()):
@@ -63,14 +65,9 @@ def _day_numbers(
             unreadable.append(k)
         day = getattr(bounds, bound, None) if bounds is not None else None
         days.append(day.toordinal() if day is not None else NO_DAY)
-    if not days:
-        return np.full(len(column), NO_DAY, dtype=np.int64)
-    position = pc.index_in(column, value_set=distinct)
-    lookup = np.array(days, dtype=np.int64)
-    index = np.asarray(pc.fill_null(position, -1), dtype=np.int64)
     if skip is not None and unreadable:
         skip(np.flatnonzero(np.isin(index, unreadable)))
-    result: np.ndarray = np.where(index >= 0, lookup[np.maximum(index, 0)], NO_DAY)
+    result: np.ndarray = np.append(np.array(days, dtype=np.int64), NO_DAY)[index]  # -1 reads the appended slot
     return result
 
 
@@ -83,47 +80,25 @@ def _skipper(ctx: Context, name: str, column: str) -> Callable[[np.ndarray], Non
     return skip
 
 
-def _per_row_of(ids: pa.ChunkedArray, keys: pa.ChunkedArray, values: np.ndarray) -> np.ndarray:
-    """``values`` (aligned with ``keys``) looked up for each of ``ids``; NO_DAY where the id is unknown."""
+def _per_row_of(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` at ``rows`` (a row of the table ``values`` is aligned with, per row; -1: none); NO_DAY at -1."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    if len(values) == 0:
-        return np.full(len(ids), NO_DAY, dtype=np.int64)
-    index = np.asarray(pc.fill_null(pc.index_in(ids, value_set=keys.combine_chunks()), -1), dtype=np.int64)
-    result: np.ndarray = np.where(index >= 0, values[np.maximum(index, 0)], NO_DAY)
-    return result
-
-
-def _distinct_sorted(rows: pa.Table) -> pa.Table:
-    """The distinct rows of a sorted table without nulls: each row that differs from the one before it.
-
-    Not ``group_by``: that loads Arrow's query engine (~35 ms of a cold ``validate``) for a few rows.
-    """
-    import numpy as np
-    import pyarrow.compute as pc
-
-    if rows.num_rows < 2:
-        return rows
-    new = np.zeros(rows.num_rows - 1, dtype=bool)
-    for name in rows.column_names:
-        column = rows.column(name)
-        new |= mask(pc.not_equal(column.slice(1), column.slice(0, rows.num_rows - 1)))
-    return rows.filter(np.concatenate([[True], new]))
+    found: np.ndarray = np.append(values, NO_DAY)[rows]  # -1 reads the appended slot
+    return found
 
 
 def check_past_dates(ctx: Context) -> None:
     """A past event (and a report claim's time) must not start after its source's latest possible publication."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
     sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
-    published_latest = _day_numbers(sources.column("published"), "latest", skip=_skipper(ctx, "sources", "published"))
-    source_latest = _per_row_of(claims.column("source_id"), sources.column("id"), published_latest)
-    claim_earliest = _day_numbers(claims.column("time_edtf"), "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
+    published_latest = _day_numbers(sources, "published", "latest", skip=_skipper(ctx, "sources", "published"))
+    source_latest = _per_row_of(rows_named(claims, "source_id", sources), published_latest)
+    claim_earliest = _day_numbers(claims, "time_edtf", "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
     is_report = mask(pc.equal(claims.column("claim_type"), "report"))
     late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
     published = dict(zip(sources.column("id").to_pylist(), sources.column("published").to_pylist(), strict=True))
@@ -140,30 +115,28 @@ def check_past_dates(ctx: Context) -> None:
     if "events" not in ctx.tables:
         return
     events = ctx.tables["events"].data
-    # Each distinct (event, source) link made by a claim, with the source's latest publication day.
-    links = pa.table({"event_id": claims.column("event_id"), "source_id": claims.column("source_id")})
-    links = links.filter(pc.and_(pc.is_valid(links.column("event_id")), pc.is_valid(links.column("source_id"))))
-    links = _distinct_sorted(links.sort_by([("event_id", "ascending"), ("source_id", "ascending")]))
+    # Per claim, its event's earliest day (if the event is past) against its source's latest publication day;
+    # each distinct (event, source) link that breaks the rule is reported once, in (event, source) order.
     past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
-    event_days = _day_numbers(events.column("date_edtf"), "earliest", skip=_skipper(ctx, "events", "date_edtf"))
-    event_earliest = np.where(past, event_days, NO_DAY)
-    link_earliest = _per_row_of(links.column("event_id"), events.column("id"), event_earliest)
-    link_latest = _per_row_of(links.column("source_id"), sources.column("id"), published_latest)
-    bad = (link_earliest != NO_DAY) & (link_latest != NO_DAY) & (link_earliest > link_latest)
+    event_days = _day_numbers(events, "date_edtf", "earliest", skip=_skipper(ctx, "events", "date_edtf"))
+    event_earliest = _per_row_of(rows_named(claims, "event_id", events), np.where(past, event_days, NO_DAY))
+    bad = (event_earliest != NO_DAY) & (source_latest != NO_DAY) & (event_earliest > source_latest)
     if not bad.any():
         return
+    taken = take_rows(claims.select(["event_id", "source_id"]), np.flatnonzero(bad))
+    links = sorted(set(zip(taken.column("event_id").to_pylist(), taken.column("source_id").to_pylist(), strict=True)))
     event_row: dict[str, int] = {}
     for i, event_id in enumerate(events.column("id").to_pylist()):
         event_row.setdefault(event_id, i)  # the first row with the id, as index_in finds it
-    for link in links.take(pa.array(np.flatnonzero(bad), pa.int64())).to_pylist():
-        row = event_row[link["event_id"]]
+    for event_id, source_id in links:
+        row = event_row[event_id]
         event = events.slice(row, 1).to_pylist()[0]
         ctx.add(
             table("events"),
             row,
             "date_edtf",
             "date-after-source",
-            f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {link['source_id']} was published ({published[link['source_id']]})",
+            f"the {event['event_status']} event is dated {event['date_edtf']!r}, after {source_id} was published ({published[source_id]})",
             "date the event no later than its source, or set event_status to planned/proposed",
         )
 
@@ -177,20 +150,19 @@ def _calendar_day(value: str) -> dt.date | None:
     return day if isinstance(day, dt.date) else None
 
 
-def _calendar_days(column: pa.ChunkedArray, skip: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
-    """Per row: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
+def _calendar_days(data: pa.Table, column: str, skip: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
+    """Per row of ``data``: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
 
     def bounds_of(value: str) -> edtf.DateBounds | None:
         day = _calendar_day(value)
         return edtf.DateBounds(day, day) if day is not None else None
 
-    return _day_numbers(column, "earliest", bounds_of, skip)
+    return _day_numbers(data, column, "earliest", bounds_of, skip)
 
 
 def check_reversed_ranges(ctx: Context) -> None:
     """Every range in every EDTF column ends on or after it begins (``edtf-reversed``)."""
     import numpy as np
-    import pyarrow.compute as pc
 
     for spec in TABLES:
         if spec.name not in ctx.tables:
@@ -198,25 +170,27 @@ def check_reversed_ranges(ctx: Context) -> None:
         for name in spec.columns:
             if not spec.rules[name].edtf:
                 continue
-            column = ctx.column(spec.name, name)
-            reversed_values = {}
+            data = ctx.tables[spec.name].data
+            values = joins.distinct(data, name).to_pylist()  # each value judged once; rows only if one fails
+            reversed_values: dict[int, edtf.DateBounds] = {}
             unreadable = []
-            for value in pc.unique(column.drop_null()).to_pylist():
+            for k, value in enumerate(values):
                 if edtf.parse(value) is None:
-                    unreadable.append(value)
+                    unreadable.append(k)
                     continue
                 found = edtf.reversal(value)
                 if found is not None:
-                    reversed_values[value] = found
+                    reversed_values[k] = found
+            if not unreadable and not reversed_values:
+                continue
+            index = codes(data, name)[1]
             if unreadable:
-                skipped = np.flatnonzero(mask(pc.is_in(column, value_set=strings(unreadable))))
+                skipped = np.flatnonzero(np.isin(index, unreadable))
                 ctx.skipped(spec, skipped, (name,), f"{name} is not a readable EDTF date")
             if not reversed_values:
                 continue
-            hits = mask(pc.is_in(column, value_set=strings(list(reversed_values))))
-            for row in np.flatnonzero(hits).tolist():
-                value = column[row].as_py()
-                bounds = reversed_values[value]
+            for row in np.flatnonzero(np.isin(index, list(reversed_values))).tolist():
+                value, bounds = values[index[row]], reversed_values[index[row]]
                 ctx.add(
                     spec,
                     row,
@@ -237,7 +211,7 @@ def _reversed_hint(value: str) -> str:
 
 
 def _created_days(ctx: Context, name: str) -> np.ndarray:
-    return _calendar_days(ctx.column(name, "created"), _skipper(ctx, name, "created"))
+    return _calendar_days(ctx.tables[name].data, "created", _skipper(ctx, name, "created"))
 
 
 def _report_after_created(
@@ -280,7 +254,7 @@ def check_dates_before_created(ctx: Context) -> None:
                 ctx,
                 "sources",
                 column,
-                _day_numbers(sources.column(column), "earliest", edtf.strict, _skipper(ctx, "sources", column)),
+                _day_numbers(sources, column, "earliest", edtf.strict, _skipper(ctx, "sources", column)),
                 everywhere,
                 f"{column} {{value!r}} begins on {{earliest}}, after the record was created ({{created}})",
                 f"a source is entered after its {what}: correct {column} (or created, if that is what is wrong)",
@@ -289,7 +263,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "sources",
             "retrieved",
-            _calendar_days(sources.column("retrieved"), _skipper(ctx, "sources", "retrieved")),
+            _calendar_days(sources, "retrieved", _skipper(ctx, "sources", "retrieved")),
             everywhere,
             "retrieved {value} is after the record was created ({created})",
             "the text is captured before the source is entered: set retrieved to the day of capture "
@@ -301,7 +275,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "events",
             "date_edtf",
-            _day_numbers(events.column("date_edtf"), "earliest", edtf.strict, _skipper(ctx, "events", "date_edtf")),
+            _day_numbers(events, "date_edtf", "earliest", edtf.strict, _skipper(ctx, "events", "date_edtf")),
             mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES))),
             "an event whose status says it happened is dated {value!r}, from {earliest}, "
             "after the record was created ({created})",
@@ -313,7 +287,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "claims",
             "time_edtf",
-            _day_numbers(claims.column("time_edtf"), "earliest", edtf.strict, _skipper(ctx, "claims", "time_edtf")),
+            _day_numbers(claims, "time_edtf", "earliest", edtf.strict, _skipper(ctx, "claims", "time_edtf")),
             mask(pc.equal(claims.column("claim_type"), "report")),
             "a report is dated {value!r}, from {earliest}, after the claim was created ({created})",
             "a report tells what has happened: correct time_edtf, or make the claim a prediction",
@@ -327,10 +301,8 @@ def check_retrieved_after_published(ctx: Context) -> None:
     if "sources" not in ctx.tables:
         return
     sources = ctx.tables["sources"].data
-    published = _day_numbers(
-        sources.column("published"), "earliest", edtf.strict, _skipper(ctx, "sources", "published")
-    )
-    retrieved = _calendar_days(sources.column("retrieved"), _skipper(ctx, "sources", "retrieved"))
+    published = _day_numbers(sources, "published", "earliest", edtf.strict, _skipper(ctx, "sources", "published"))
+    retrieved = _calendar_days(sources, "retrieved", _skipper(ctx, "sources", "retrieved"))
     early = (published != NO_DAY) & (retrieved != NO_DAY) & (published > retrieved + ZONE_SLACK)
     values = sources.column("published")
     for row in np.flatnonzero(early).tolist():

@@ -38,11 +38,19 @@ SHOWN = 6  # records named at each end of a long cycle or chain; the rest is cou
 def successors(ids: pa.ChunkedArray, pointers: pa.ChunkedArray) -> np.ndarray:
     """Per row, the row its pointer names (the first row with that ID), or -1 (empty, unknown, or itself)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    # skip_nulls: an empty pointer never matches an empty ID.
-    found = pc.index_in(pointers, value_set=ids.combine_chunks(), skip_nulls=True)
-    rows = np.asarray(pc.fill_null(found, -1), dtype=np.int64)
+    rows = np.full(len(pointers), -1, dtype=np.int64)
+    named = pc.unique(pointers).drop_null()  # few: most records point nowhere
+    if len(named) == 0:
+        return rows
+    # The IDs are looked up among the few values named, not hashed whole: the rows whose ID is named,
+    # in file order, so that index_in finds the first row with each ID. An empty ID is never named.
+    hit = np.flatnonzero(np.asarray(pc.fill_null(pc.is_in(ids, value_set=named), False), dtype=bool))
+    found = pc.index_in(pointers, value_set=ids.take(pa.array(hit, pa.int64())), skip_nulls=True)
+    at = np.asarray(pc.fill_null(found, -1), dtype=np.int64)
+    rows[at >= 0] = hit[at[at >= 0]]
     rows[rows == np.arange(len(rows))] = -1  # a cycle of one: the model reports it
     return rows
 

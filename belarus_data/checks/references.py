@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import rows_named
 from belarus_data.models.columns import Nearest
-from belarus_data.storage.arrays import strings, take_rows
+from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
@@ -48,6 +50,8 @@ def check_unique_keys(ctx: Context) -> None:
             continue
         first: dict[tuple[str | None, ...], int] = {}
         parsed = ctx.tables[table.name]
+        if parsed.num_rows >= joins.HASHED_ROWS and not joins.keys_may_repeat(parsed.data, table.primary_key):
+            continue  # every key differs
         indices = _rows_with_repeated_keys(ctx, table)
         # Only rows whose key repeats are walked in Python, in file order, to name the first use.
         for index, key in zip(indices, _key_rows(ctx, table, indices), strict=True):
@@ -82,7 +86,9 @@ def duplicate_hint(table: Table, data: pa.Table, kept: int, again: int, line: in
 
     rows = take_rows(data, np.asarray([kept, again], dtype=np.int64)).to_pylist()
     if "created" in table.columns and rows[0]["created"] is not None and rows[0]["created"] == rows[1]["created"]:
-        differ = [c for c in table.columns if c not in ("version", "updated") and rows[0][c] != rows[1][c]]
+        # Only the columns read: the claims' long texts may be checked elsewhere, a partition at a time.
+        read = [c for c in table.columns if c in data.column_names]
+        differ = [c for c in read if c not in ("version", "updated") and rows[0][c] != rows[1][c]]
         if not differ:
             return f"this line repeats line {line}: delete it"
         return MERGE_HINT.format(line=line, differ=f" (they differ in {', '.join(differ)})")
@@ -92,6 +98,23 @@ def duplicate_hint(table: Table, data: pa.Table, kept: int, again: int, line: in
 
 
 MAX_SUGGESTIONS = 100  # bad references per column given a "did you mean"
+
+
+def _unknown_values(column: pa.ChunkedArray, ids: pa.ChunkedArray) -> pa.Array:
+    """The distinct values of ``column`` (nulls aside) that are not among ``ids``.
+
+    Work is done on the distinct values, and the hash table is built on the smaller side:
+    ``superseded_by`` names few of a million claims, so the million IDs are only looked up.
+    """
+    import pyarrow.compute as pc
+
+    values = pc.unique(column).drop_null()  # unique first: dropping the nulls of a whole column copies it
+    if len(values) == 0:
+        return values
+    if len(values) < len(ids):
+        found = pc.unique(pc.filter(ids, pc.is_in(ids, value_set=values)))
+        return pc.filter(values, pc.invert(pc.is_in(values, value_set=found)))
+    return pc.filter(values, pc.invert(pc.is_in(values, value_set=pc.unique(ids))))
 
 
 def check_foreign_keys(ctx: Context) -> None:
@@ -106,16 +129,21 @@ def check_foreign_keys(ctx: Context) -> None:
             target = ctx.tables.get(fk.table)
             if target is None:
                 continue  # the target file itself is reported broken
-            known = pc.unique(target.data.column(fk.reference).drop_null())
             column = ctx.column(table.name, fk.field)
-            missing = np.asarray(
-                pc.fill_null(pc.and_(pc.is_valid(column), pc.invert(pc.is_in(column, value_set=known))), False)
-            )
-            if not missing.any():
-                continue
-            bad = np.flatnonzero(missing)
+            if fk.table == table.name:  # parent_id, superseded_by: few rows point, so the IDs are only looked up
+                unknown = _unknown_values(column, target.data.column(fk.reference))
+                if len(unknown) == 0:
+                    continue
+                bad = np.flatnonzero(mask(pc.is_in(column, value_set=unknown)))
+            else:  # the lookup the date and anchor rules share
+                bad = np.flatnonzero(
+                    (rows_named(ctx.tables[table.name].data, fk.field, target.data, fk.reference) < 0)
+                    & mask(pc.is_valid(column))
+                )
+                if len(bad) == 0:
+                    continue
             values = take_rows(pa.table({"value": column}), bad).column(0).to_pylist()  # block by block
-            guesser = Nearest(known.to_pylist())
+            guesser = Nearest(pc.unique(target.data.column(fk.reference)).drop_null().to_pylist())
             for k, (index, value) in enumerate(zip(bad.tolist(), values, strict=True)):
                 # "Did you mean" for the first bad values of a column only: past them it is no longer a typo.
                 guess = guesser(value) if k < MAX_SUGGESTIONS else None
@@ -135,6 +163,7 @@ def check_withdrawn_references(ctx: Context) -> None:
     import pyarrow.compute as pc
 
     withdrawn: dict[str, dict[str, str]] = {}
+    gone_rows: dict[str, np.ndarray] = {}
     for table in TABLES:
         if table.name in ctx.tables and table.primary_key == ("id",):
             data = ctx.tables[table.name].data
@@ -143,6 +172,7 @@ def check_withdrawn_references(ctx: Context) -> None:
             ids = pc.filter(data.column("id"), gone).to_pylist()
             statuses = pc.filter(data.column("record_status"), gone).to_pylist()
             withdrawn[table.name] = {i: s for i, s in zip(ids, statuses, strict=True) if i}
+            gone_rows[table.name] = np.flatnonzero(mask(gone))
     for table in TABLES:
         if table.name not in ctx.tables:
             continue
@@ -154,9 +184,14 @@ def check_withdrawn_references(ctx: Context) -> None:
             if active is None:
                 active = ctx.active_mask(table.name)
             column = ctx.column(table.name, fk.field)
-            hits = pc.fill_null(pc.is_in(column, value_set=strings(list(gone_ids))), False).to_numpy(
-                zero_copy_only=False
-            )
+            if fk.table == table.name:  # parent_id: a few pointers
+                hits = mask(pc.is_in(column, value_set=strings(list(gone_ids))))
+            else:  # the shared lookup; an ID is withdrawn if any row with it is
+                target = ctx.tables[fk.table].data
+                first = joins.first_rows(target)[gone_rows[fk.table]]
+                by_first = np.zeros(target.num_rows + 1, dtype=bool)  # the last slot: no row
+                by_first[first[first >= 0]] = True
+                hits = by_first[rows_named(ctx.tables[table.name].data, fk.field, target)]
             for index in np.flatnonzero(hits & active).tolist():
                 value = column[index].as_py()
                 ctx.add(

@@ -24,6 +24,7 @@ exactly as ``belarus-data validate`` does.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,9 +103,13 @@ def arrow_to_pandas(spec: Table, data: pa.Table) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-# CSV bytes read, checked and converted per block (~45,000 claims): over checks/cells.py's SCREEN_ROWS
-# rows, so that free text is screened, not normalised row by row; the reader's memory is a few blocks.
-LOAD_BLOCK_BYTES = 32 << 20
+# CSV bytes pyarrow's streaming reader parses at a time. It reads up to 32 blocks ahead of the consumer,
+# so this sets the reader's memory: ~40 MB at 1 MiB, over 1 GiB at 32 MiB.
+LOAD_BLOCK_BYTES = 1 << 20
+# Rows checked and converted together: just over checks/cells.py's SCREEN_ROWS, so that free text is
+# screened rather than normalised row by row; or fewer, once they hold this many bytes. Sets the temporaries.
+LOAD_GROUP_ROWS = cells.SCREEN_ROWS + 1
+LOAD_GROUP_BYTES = 64 << 20
 
 
 class _Building:
@@ -204,6 +209,12 @@ class _Building:
         return pd.DataFrame(columns, copy=False)
 
 
+def _one(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    import pyarrow as pa
+
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
 def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     import pyarrow as pa
 
@@ -266,30 +277,46 @@ def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None
                         quoted_strings_can_be_null=True,
                     ),
                 )
-                for batch in reader:
-                    if batch.num_rows == 0:
-                        continue
-                    if rows + batch.num_rows > scanned.newlines - 1:
+                for group in _groups(reader, LOAD_GROUP_ROWS, LOAD_GROUP_BYTES):
+                    strings = pa.Table.from_batches(group).combine_chunks()
+                    del group
+                    if rows + strings.num_rows > scanned.newlines - 1:
                         return None  # more rows than lines: the strict reader words why
-                    strings = pa.Table.from_batches([batch])
                     if not cells_fit(strings) or _has_empty_row(strings):
                         return None
-                    lines = np.arange(rows + 2, rows + 2 + batch.num_rows, dtype=np.int64)
+                    lines = np.arange(rows + 2, rows + 2 + strings.num_rows, dtype=np.int64)
                     ctx = Context(root=root, tables={spec.name: ParsedTable(spec.path, strings, lines)})
                     cells.check_cells(ctx)
                     if ctx.problems:
                         return None
-                    rows += batch.num_rows
+                    rows += strings.num_rows
                     status = strings.column("record_status")
                     keep = pc.equal(status, ACTIVE) if active_only else pa.array(np.ones(len(status), dtype=bool))
-                    building.add(with_date_bounds(spec, strings), pc.fill_null(keep, False).combine_chunks())
-                    del strings, batch, ctx
-                    pa.default_memory_pool().release_unused()  # the block's temporaries
+                    keep = pc.fill_null(keep, False)
+                    building.add(with_date_bounds(spec, strings), _one(keep))
+                    del strings, ctx
+                    pa.default_memory_pool().release_unused()  # the group's temporaries
         except (pa.ArrowInvalid, pa.ArrowException):
             return None
     if rows != scanned.newlines - 1:  # a quoted line break, or a line pyarrow did not read as one row
         return None
     return building.frame()
+
+
+def _groups(reader: Iterator[pa.RecordBatch], rows: int, size: int) -> Iterator[list[pa.RecordBatch]]:
+    """The reader's non-empty batches, gathered until they hold ``rows`` rows or ``size`` bytes (the last group less)."""
+    group: list[pa.RecordBatch] = []
+    count = held = 0
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        group.append(batch)
+        count, held = count + batch.num_rows, held + batch.nbytes
+        if count >= rows or held >= size:
+            yield group
+            group, count, held = [], 0, 0
+    if group:
+        yield group
 
 
 def _has_empty_row(data: pa.Table) -> bool:

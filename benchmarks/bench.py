@@ -244,18 +244,18 @@ PEAK_STEPS: dict[str, Callable[[Path], int]] = {
     "timeline": lambda root: command("timeline", str(scratch() / "timeline.html"), "--root", str(root)),
     **{f"load_{name}": loader(name) for name in ("claims", "events", "event_participants", "sources", "actors")},
     "load_actor_aliases": loader("actor_aliases"),
-    "export json, writing alone": step_json_alone,
-    "export sqlite, writing alone": step_sqlite_alone,
-    "export parquet, writing alone": step_parquet_alone,
-    "timeline, drawing alone": step_timeline_alone,
+    "export json (writing alone)": step_json_alone,
+    "export sqlite (writing alone)": step_sqlite_alone,
+    "export parquet (writing alone)": step_parquet_alone,
+    "timeline (drawing alone)": step_timeline_alone,
 }
 # What each peak step runs, for the table.
 PEAK_WHAT: dict[str, str] = {
     "diff HEAD": "`belarus-data diff HEAD`, the dataset committed as its own git repository and one claim appended",
-    "export json, writing alone": "`write_json` on the validated dataset (no second validation)",
-    "export sqlite, writing alone": "`export.sqlite.build` on the validated dataset",
-    "export parquet, writing alone": "`write_table_parquet` of every table on the validated dataset",
-    "timeline, drawing alone": "`timeline.gather` + `render(..., 'html')` on the validated dataset",
+    "export json (writing alone)": "`write_json` on the validated dataset (no second validation)",
+    "export sqlite (writing alone)": "`export.sqlite.build` on the validated dataset",
+    "export parquet (writing alone)": "`write_table_parquet` of every table on the validated dataset",
+    "timeline (drawing alone)": "`timeline.gather` + `render(..., 'html')` on the validated dataset",
 }
 PEAK = "peak:"  # a worker step of PEAK_STEPS (their names are not those of STEPS)
 GIB = 1024  # MiB
@@ -702,7 +702,7 @@ def write_readme(lines: list[str]) -> None:
 def measure(step: str, root: Path, runs: int, timeout: float) -> Result:
     """One unmeasured run (page cache, first-call costs), then ``runs`` measured ones, each in its own process."""
     result = Result("", step, [], 0, None)
-    for run in range(runs + 1):
+    for run in range(runs + 1 if runs > 1 else 1):  # a single run is measured as it comes, with no warm-up
         if step.removeprefix(PEAK) in ("validate --changed-only", "diff HEAD"):
             committed(root)
             with one_claim_added(root):

@@ -221,26 +221,21 @@ def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
 
 
-def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None:
-    """The table checked and converted a block at a time; None when it must be read whole to word a problem.
+class IrregularFile(Exception):
+    """The file is not one the block reader may take: the strict reader must read it whole (and word why)."""
 
-    Taken only for a file the strict reader would read the same way and find
-    nothing wrong with: a readable regular file (:func:`~belarus_data.storage.csvfile.may_read`,
-    :func:`~belarus_data.storage.csvfile.scan_regular`: no BOM, CR, NUL or misplaced
-    quote) with exactly the expected header, parsed by pyarrow with the strict
-    reader's options into one row per line, no empty row, no cell over the limit,
-    and no problem from :func:`belarus_data.checks.cells.check_cells` in any block.
-    Anything else returns None, and :func:`_read_checked` reads the file whole.
+
+def regular_rows(spec: Table, root: Path) -> int | None:
+    """How many records ``spec``'s file holds, if :func:`regular_batches` may read it; else None.
+
+    It may if the strict reader would read it the same way: a readable regular file
+    (:func:`~belarus_data.storage.csvfile.may_read`) whose bytes are regular
+    (:func:`~belarus_data.storage.csvfile.scan_regular`: no BOM, CR or NUL, no
+    misplaced quote, a final LF) with exactly the expected header.
     """
     import csv
 
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    from belarus_data.storage.csvfile import MAX_ROWS, ParsedTable, cells_fit, may_read, scan_regular
-    from belarus_data.storage.paths import open_regular
+    from belarus_data.storage.csvfile import MAX_ROWS, may_read, scan_regular
 
     path = root / spec.path
     if not may_read(path, spec.path, []):
@@ -252,12 +247,26 @@ def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None
         header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
-    if header != list(spec.columns):
-        return None
-    handle = open_regular(path)
+    return scanned.newlines - 1 if header == list(spec.columns) else None
+
+
+def regular_batches(spec: Table, root: Path, expected: int, block_bytes: int | None = None) -> Iterator[pa.Table]:
+    """The cells of a file :func:`regular_rows` accepted, as string tables of one block each (empty cell = null).
+
+    Parsed by pyarrow with the strict reader's options (:func:`~belarus_data.storage.csvfile.parse_fast`);
+    raises :class:`IrregularFile` where the strict reader would not have parsed it so: a row
+    that is not one line (``expected`` rows in all), an empty row, a cell over the limit,
+    invalid UTF-8.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from belarus_data.storage.csvfile import cells_fit
+    from belarus_data.storage.paths import open_regular
+
+    handle = open_regular(root / spec.path)
     if handle is None:
-        return None
-    building = _Building(spec, scanned.newlines - 1)
+        raise IrregularFile(spec.path)
     rows = 0
     with handle:
         by_fd = Path(f"/proc/self/fd/{handle.fileno()}")  # pyarrow reads the very file just scanned
@@ -266,9 +275,11 @@ def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None
                 reader = pacsv.open_csv(
                     source,
                     read_options=pacsv.ReadOptions(
-                        column_names=list(spec.columns), skip_rows=1, block_size=LOAD_BLOCK_BYTES, use_threads=False
+                        column_names=list(spec.columns),
+                        skip_rows=1,
+                        block_size=block_bytes or LOAD_BLOCK_BYTES,
+                        use_threads=False,
                     ),
-                    # The strict reader's options (csvfile.parse_fast): every cell a string, an empty one null.
                     parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
                     convert_options=pacsv.ConvertOptions(
                         column_types={name: pa.string() for name in spec.columns},
@@ -277,39 +288,63 @@ def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None
                         quoted_strings_can_be_null=True,
                     ),
                 )
-                for group in _groups(reader, LOAD_GROUP_ROWS, LOAD_GROUP_BYTES):
-                    strings = pa.Table.from_batches(group).combine_chunks()
-                    del group
-                    if rows + strings.num_rows > scanned.newlines - 1:
-                        return None  # more rows than lines: the strict reader words why
-                    if not cells_fit(strings) or _has_empty_row(strings):
-                        return None
-                    lines = np.arange(rows + 2, rows + 2 + strings.num_rows, dtype=np.int64)
-                    ctx = Context(root=root, tables={spec.name: ParsedTable(spec.path, strings, lines)})
-                    cells.check_cells(ctx)
-                    if ctx.problems:
-                        return None
+                for batch in reader:
+                    if batch.num_rows == 0:
+                        continue
+                    strings = pa.Table.from_batches([batch])
                     rows += strings.num_rows
-                    status = strings.column("record_status")
-                    keep = pc.equal(status, ACTIVE) if active_only else pa.array(np.ones(len(status), dtype=bool))
-                    keep = pc.fill_null(keep, False)
-                    building.add(with_date_bounds(spec, strings), _one(keep))
-                    del strings, ctx
-                    pa.default_memory_pool().release_unused()  # the group's temporaries
+                    if rows > expected or not cells_fit(strings) or _has_empty_row(strings):
+                        raise IrregularFile(spec.path)
+                    yield strings
         except (pa.ArrowInvalid, pa.ArrowException):
-            return None
-    if rows != scanned.newlines - 1:  # a quoted line break, or a line pyarrow did not read as one row
+            raise IrregularFile(spec.path) from None
+    if rows != expected:  # a quoted line break, or a line pyarrow did not read as one row
+        raise IrregularFile(spec.path)
+
+
+def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None:
+    """The table checked and converted a few blocks at a time; None when it must be read whole to word a problem.
+
+    Taken only for a file :func:`regular_rows` accepts and :func:`regular_batches` reads
+    through, with no problem from :func:`belarus_data.checks.cells.check_cells` in any
+    group of blocks; otherwise :func:`_read_checked` reads the file whole.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from belarus_data.storage.csvfile import ParsedTable
+
+    expected = regular_rows(spec, root)
+    if expected is None:
+        return None
+    building = _Building(spec, expected)
+    rows = 0
+    try:
+        for group in _groups(regular_batches(spec, root, expected), LOAD_GROUP_ROWS, LOAD_GROUP_BYTES):
+            strings = pa.concat_tables(group).combine_chunks()
+            del group
+            lines = np.arange(rows + 2, rows + 2 + strings.num_rows, dtype=np.int64)
+            ctx = Context(root=root, tables={spec.name: ParsedTable(spec.path, strings, lines)})
+            cells.check_cells(ctx)
+            if ctx.problems:
+                return None
+            rows += strings.num_rows
+            status = strings.column("record_status")
+            keep = pc.equal(status, ACTIVE) if active_only else pa.array(np.ones(len(status), dtype=bool))
+            building.add(with_date_bounds(spec, strings), _one(pc.fill_null(keep, False)))
+            del strings, ctx
+            pa.default_memory_pool().release_unused()  # the group's temporaries
+    except IrregularFile:
         return None
     return building.frame()
 
 
-def _groups(reader: Iterator[pa.RecordBatch], rows: int, size: int) -> Iterator[list[pa.RecordBatch]]:
-    """The reader's non-empty batches, gathered until they hold ``rows`` rows or ``size`` bytes (the last group less)."""
-    group: list[pa.RecordBatch] = []
+def _groups(batches: Iterator[pa.Table], rows: int, size: int) -> Iterator[list[pa.Table]]:
+    """The batches gathered until they hold ``rows`` rows or ``size`` bytes (the last group less)."""
+    group: list[pa.Table] = []
     count = held = 0
-    for batch in reader:
-        if batch.num_rows == 0:
-            continue
+    for batch in batches:
         group.append(batch)
         count, held = count + batch.num_rows, held + batch.nbytes
         if count >= rows or held >= size:

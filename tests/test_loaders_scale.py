@@ -109,12 +109,43 @@ def load_peak(root: Path) -> tuple[int, int]:
     return int(peak), int(frame)
 
 
-def test_load_claims_memory_grows_with_the_frame_not_a_multiple_of_it(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def sizes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Generated datasets of 5,000 and 50,000 claims."""
     generate = load_generator().generate
-    small_peak, small_frame = load_peak(generate(5_000, tmp_path / "5k", seed=5))
-    large_peak, large_frame = load_peak(generate(50_000, tmp_path / "50k", seed=5))
+    place = tmp_path_factory.mktemp("sizes")
+    return generate(5_000, place / "5k", seed=5), generate(50_000, place / "50k", seed=5)
+
+
+def test_load_claims_memory_grows_with_the_frame_not_a_multiple_of_it(sizes: tuple[Path, Path]) -> None:
+    small_peak, small_frame = load_peak(sizes[0])
+    large_peak, large_frame = load_peak(sizes[1])
     assert large_frame > 9 * small_frame  # ten times the claims, about ten times the DataFrame
     # Read whole, the string table, its checked copy and the full frame beside the filtered one took
     # ~2.5x the frame (4.2 GiB for a 1.6 GiB frame at 2M claims); by blocks, the frame and one block.
     growth, frame_growth = large_peak - small_peak, large_frame - small_frame
     assert growth < 1.6 * frame_growth, (small_peak, large_peak, small_frame, large_frame)
+
+
+INFO_SCRIPT = """
+import resource, sys
+from belarus_data.export.info import dataset_info
+info = dataset_info(sys.argv[1])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, info["tables"]["claims"]["rows"])
+"""
+
+
+def info_peak(root: Path) -> int:
+    done = subprocess.run([sys.executable, "-c", INFO_SCRIPT, str(root)], capture_output=True, text=True, check=True)
+    peak, claims = done.stdout.split()[-2:]
+    assert int(claims) == sum(1 for _ in (root / "records" / "claims.csv").open(encoding="utf-8")) - 1
+    return int(peak)
+
+
+def test_info_memory_grows_far_less_than_the_data(sizes: tuple[Path, Path]) -> None:
+    small, large = sizes
+    data = sum(p.stat().st_size for root in (large,) for p in (root / "records").glob("*.csv"))
+    data -= sum(p.stat().st_size for p in (small / "records").glob("*.csv"))
+    growth = info_peak(large) - info_peak(small)
+    # Every table was held whole as strings (2.2 GiB at 2M claims); now only the counted columns.
+    assert growth < data / 4, (growth, data)

@@ -13,12 +13,13 @@ findings. The DataFrames also carry the columns derived from each EDTF column
 ``date_edtf``, and so on; see :mod:`belarus_data.storage.derived`) as
 ``datetime64``, and an event's empty ``time_precision`` derived from its date.
 
-Memory: a regular file is read, checked and converted a block at a time
-(:func:`_streamed`), and withdrawn records are dropped per block, so a load
-holds the result plus one block: about 1.5 GiB at peak for 2M claims, whose
-DataFrame alone is 1.3 GiB (strings stay in Arrow buffers). A file with any
-problem is read whole by the strict reader instead, which words every problem
-exactly as ``belarus-data validate`` does.
+Memory: a regular file is read, checked and converted a few blocks at a time
+(:func:`_streamed`), withdrawn records dropped per block, into the DataFrame's
+own buffers, so a load holds the result plus one group of blocks: 1.9 GiB at
+peak for 2M claims, whose DataFrame alone is 1.6 GiB (strings stay in Arrow
+buffers, ~1.2x the CSV bytes). A file with any problem is read whole by the
+strict reader instead, which words every problem exactly as
+``belarus-data validate`` does.
 """
 
 from __future__ import annotations

@@ -12,11 +12,20 @@ findings. The DataFrames also carry the columns derived from each EDTF column
 (``date_lower``, ``date_upper``, ``date_lower_fuzzy``, ``date_upper_fuzzy`` for
 ``date_edtf``, and so on; see :mod:`belarus_data.storage.derived`) as
 ``datetime64``, and an event's empty ``time_precision`` derived from its date.
+
+Memory: a regular file is read, checked and converted a few blocks at a time
+(:func:`_streamed`), withdrawn records dropped per block, into the DataFrame's
+own buffers, so a load holds the result plus one group of blocks: 1.9 GiB at
+peak for 2M claims, whose DataFrame alone is 1.6 GiB (strings stay in Arrow
+buffers, ~1.2x the CSV bytes). A file with any problem is read whole by the
+strict reader instead, which words every problem exactly as
+``belarus-data validate`` does.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +104,267 @@ def arrow_to_pandas(spec: Table, data: pa.Table) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+# CSV bytes pyarrow's streaming reader parses at a time. It reads up to 32 blocks ahead of the consumer,
+# so this sets the reader's memory: ~40 MB at 1 MiB, over 1 GiB at 32 MiB.
+LOAD_BLOCK_BYTES = 1 << 20
+# Rows checked and converted together: just over checks/cells.py's SCREEN_ROWS, so that free text is
+# screened rather than normalised row by row; or fewer, once they hold this many bytes. Sets the temporaries.
+LOAD_GROUP_ROWS = cells.SCREEN_ROWS + 1
+LOAD_GROUP_BYTES = 64 << 20
+
+
+class _Building:
+    """A DataFrame built a block at a time, in the dtypes of :func:`pandas_dtype`, with nothing copied at the end.
+
+    Strings are kept as Arrow ``large_string`` chunks (what pandas' Arrow-backed
+    strings hold) in a memory pool of their own, so that the blocks' temporaries
+    leave no holes between them (holes that transparent huge pages keep resident);
+    every other column is written into a numpy array sized for the whole file
+    (pages past the rows kept are never touched, so never resident).
+    """
+
+    def __init__(self, spec: Table, capacity: int) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        self.spec, self.rows = spec, 0
+        self.pool = pa.system_memory_pool()
+        self.strings: dict[str, list[pa.Array]] = {}
+        self.values: dict[str, np.ndarray] = {}
+        self.masks: dict[str, np.ndarray] = {}  # True where empty (integers, booleans)
+        for name in spec.columns:
+            rule = spec.rules[name]
+            if rule.kind == "integer":
+                self.values[name] = np.empty(capacity, np.int64)
+                self.masks[name] = np.empty(capacity, np.bool_)
+            elif rule.kind == "boolean":
+                self.values[name] = np.empty(capacity, np.bool_)
+                self.masks[name] = np.empty(capacity, np.bool_)
+            elif rule.kind == "date":
+                self.values[name] = np.empty(capacity, "datetime64[s]")
+            elif rule.vocab and not rule.multi:
+                self.values[name] = np.empty(capacity, np.int8 if len(rule.codes) < 127 else np.int32)
+            else:
+                self.strings[name] = []
+        for derived in derived_columns(spec):
+            self.values[derived.name] = np.empty(capacity, "datetime64[s]")
+
+    def add(self, data: pa.Table, keep: pa.Array) -> None:
+        """Checked string cells (with their derived date bounds appended): the rows where ``keep`` is true."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        chosen = np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
+        at, count = self.rows, int(chosen.sum())
+        here = slice(at, at + count)
+
+        def numbers(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+            picked: np.ndarray = np.asarray(values.to_numpy(zero_copy_only=False))[chosen]
+            return picked
+
+        for name, chunks in self.strings.items():
+            # The one copy of a kept string: into this pool, already in pandas' large_string layout.
+            text = pc.cast(data.column(name), pa.large_string())
+            chunks.extend(_chunks(pc.filter(text, keep, memory_pool=self.pool)))
+        for name in self.spec.columns:
+            rule = self.spec.rules[name]
+            column = data.column(name)
+            if rule.kind == "integer":
+                # The one integer rule (the cells were checked by it): a cell it refuses raises, never a wrong number.
+                parsed = integers.to_arrow(column)
+                self.values[name][here] = numbers(parsed.fill_null(0))
+                self.masks[name][here] = numbers(parsed.is_null())
+            elif rule.kind == "boolean":
+                self.values[name][here] = numbers(pc.equal(column, "true").fill_null(False))
+                self.masks[name][here] = numbers(column.is_null())
+            elif rule.kind == "date":
+                self.values[name][here] = numbers(pc.strptime(column, "%Y-%m-%d", "s"))
+            elif rule.vocab and not rule.multi:
+                codes = pc.index_in(column, value_set=pa.array(rule.codes, pa.string())).fill_null(-1)
+                self.values[name][here] = numbers(codes)
+        for derived in derived_columns(self.spec):
+            self.values[derived.name][here] = numbers(pc.cast(data.column(derived.name), pa.timestamp("s")))
+        self.rows += count
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+        import pyarrow as pa
+
+        n = self.rows
+        columns: dict[str, Any] = {}
+        for name in [*self.spec.columns, *(d.name for d in derived_columns(self.spec))]:
+            rule = self.spec.rules.get(name)
+            if name in self.strings:
+                chunked = pa.chunked_array(self.strings.pop(name), pa.large_string())
+                columns[name] = chunked.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get)
+            elif rule is not None and rule.kind == "integer":
+                columns[name] = pd.arrays.IntegerArray(self.values[name][:n], self.masks[name][:n])
+            elif rule is not None and rule.kind == "boolean":
+                columns[name] = pd.arrays.BooleanArray(self.values[name][:n], self.masks[name][:n])
+            elif rule is not None and rule.vocab and not rule.multi and rule.kind != "date":
+                columns[name] = pd.Categorical.from_codes(self.values[name][:n], dtype=pandas_dtype(rule))
+            else:
+                columns[name] = self.values[name][:n]
+        # copy=False: one block per column, as built (a copy would consolidate, i.e. duplicate, the dates).
+        return pd.DataFrame(columns, copy=False)
+
+
+def _one(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    import pyarrow as pa
+
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    import pyarrow as pa
+
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+class IrregularFile(Exception):
+    """The file is not one the block reader may take: the strict reader must read it whole (and word why)."""
+
+
+def regular_rows(spec: Table, root: Path) -> int | None:
+    """How many records ``spec``'s file holds, if :func:`regular_batches` may read it; else None.
+
+    It may if the strict reader would read it the same way: a readable regular file
+    (:func:`~belarus_data.storage.csvfile.may_read`) whose bytes are regular
+    (:func:`~belarus_data.storage.csvfile.scan_regular`: no BOM, CR or NUL, no
+    misplaced quote, a final LF) with exactly the expected header.
+    """
+    import csv
+
+    from belarus_data.storage.csvfile import MAX_ROWS, may_read, scan_regular
+
+    path = root / spec.path
+    if not may_read(path, spec.path, []):
+        return None
+    scanned = scan_regular(path)
+    if scanned is None or scanned.faults or not 1 <= scanned.newlines <= MAX_ROWS + 1:
+        return None
+    try:
+        header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    return scanned.newlines - 1 if header == list(spec.columns) else None
+
+
+def regular_batches(spec: Table, root: Path, expected: int, block_bytes: int | None = None) -> Iterator[pa.Table]:
+    """The cells of a file :func:`regular_rows` accepted, as string tables of one block each (empty cell = null).
+
+    Parsed by pyarrow with the strict reader's options (:func:`~belarus_data.storage.csvfile.parse_fast`);
+    raises :class:`IrregularFile` where the strict reader would not have parsed it so: a row
+    that is not one line (``expected`` rows in all), an empty row, a cell over the limit,
+    invalid UTF-8.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from belarus_data.storage.csvfile import cells_fit
+    from belarus_data.storage.paths import open_regular
+
+    handle = open_regular(root / spec.path)
+    if handle is None:
+        raise IrregularFile(spec.path)
+    rows = 0
+    with handle:
+        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")  # pyarrow reads the very file just scanned
+        try:
+            with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
+                reader = pacsv.open_csv(
+                    source,
+                    read_options=pacsv.ReadOptions(
+                        column_names=list(spec.columns),
+                        skip_rows=1,
+                        block_size=block_bytes or LOAD_BLOCK_BYTES,
+                        use_threads=False,
+                    ),
+                    parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={name: pa.string() for name in spec.columns},
+                        null_values=[""],
+                        strings_can_be_null=True,
+                        quoted_strings_can_be_null=True,
+                    ),
+                )
+                for batch in reader:
+                    if batch.num_rows == 0:
+                        continue
+                    strings = pa.Table.from_batches([batch])
+                    rows += strings.num_rows
+                    if rows > expected or not cells_fit(strings) or _has_empty_row(strings):
+                        raise IrregularFile(spec.path)
+                    yield strings
+        except (pa.ArrowInvalid, pa.ArrowException):
+            raise IrregularFile(spec.path) from None
+    if rows != expected:  # a quoted line break, or a line pyarrow did not read as one row
+        raise IrregularFile(spec.path)
+
+
+def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None:
+    """The table checked and converted a few blocks at a time; None when it must be read whole to word a problem.
+
+    Taken only for a file :func:`regular_rows` accepts and :func:`regular_batches` reads
+    through, with no problem from :func:`belarus_data.checks.cells.check_cells` in any
+    group of blocks; otherwise :func:`_read_checked` reads the file whole.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from belarus_data.storage.csvfile import ParsedTable
+
+    expected = regular_rows(spec, root)
+    if expected is None:
+        return None
+    building = _Building(spec, expected)
+    rows = 0
+    try:
+        for group in _groups(regular_batches(spec, root, expected), LOAD_GROUP_ROWS, LOAD_GROUP_BYTES):
+            strings = pa.concat_tables(group).combine_chunks()
+            del group
+            lines = np.arange(rows + 2, rows + 2 + strings.num_rows, dtype=np.int64)
+            ctx = Context(root=root, tables={spec.name: ParsedTable(spec.path, strings, lines)})
+            cells.check_cells(ctx)
+            if ctx.problems:
+                return None
+            rows += strings.num_rows
+            status = strings.column("record_status")
+            keep = pc.equal(status, ACTIVE) if active_only else pa.array(np.ones(len(status), dtype=bool))
+            building.add(with_date_bounds(spec, strings), _one(pc.fill_null(keep, False)))
+            del strings, ctx
+            pa.default_memory_pool().release_unused()  # the group's temporaries
+    except IrregularFile:
+        return None
+    return building.frame()
+
+
+def _groups(batches: Iterator[pa.Table], rows: int, size: int) -> Iterator[list[pa.Table]]:
+    """The batches gathered until they hold ``rows`` rows or ``size`` bytes (the last group less)."""
+    group: list[pa.Table] = []
+    count = held = 0
+    for batch in batches:
+        group.append(batch)
+        count, held = count + batch.num_rows, held + batch.nbytes
+        if count >= rows or held >= size:
+            yield group
+            group, count, held = [], 0, 0
+    if group:
+        yield group
+
+
+def _has_empty_row(data: pa.Table) -> bool:
+    """Whether a row has no value at all (a blank line parses as one): the strict reader words it."""
+    import pyarrow.compute as pc
+
+    empty = pc.is_null(data.column(0))
+    for column in data.columns[1:]:
+        empty = pc.and_(empty, pc.is_null(column))
+    return bool(pc.any(empty).as_py())
+
+
 def _file_state(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_mtime_ns, stat.st_size
@@ -105,12 +375,13 @@ ACTIVE = "active"
 
 @lru_cache(maxsize=32)
 def _cached_frame(name: str, root: str, state: tuple[int, int], include_withdrawn: bool) -> pd.DataFrame:
-    if not include_withdrawn:
-        # Filtered from the cached full table: the file is read and checked once either way.
-        every = _cached_frame(name, root, state, True)
-        return every[every["record_status"] == ACTIVE].reset_index(drop=True)
     spec = table(name)
-    return arrow_to_pandas(spec, with_date_bounds(spec, _read_checked(spec, Path(root))))
+    # Withdrawn records are dropped block by block: the full table is never held beside the active one.
+    streamed = _streamed(spec, Path(root), active_only=not include_withdrawn)
+    if streamed is not None:
+        return streamed
+    every = arrow_to_pandas(spec, with_date_bounds(spec, _read_checked(spec, Path(root))))
+    return every if include_withdrawn else every[every["record_status"] == ACTIVE].reset_index(drop=True)
 
 
 def load_table(

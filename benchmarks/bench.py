@@ -22,6 +22,10 @@ so that peak memory is that step's alone:
 * ``pandas.read_csv``: the claims file with the dtypes ``load_claims`` gives;
 * ``load_claims``: ``belarus_data.load_claims(root)`` (validating, uncached);
 
+then, at ``--peak-size`` (default 2M; one run each), the peak memory of every
+command that reads the whole dataset (see :data:`PEAK_STEPS`: ``validate``,
+``info``, ``fmt --check``, ``diff``, every export and the timeline, each loader),
+each in a fresh process writing into a scratch directory removed afterwards;
 then, in one process at the largest size, the validation stage by stage (wall
 and CPU seconds) and the primitive each stage cannot do without, single-threaded
 (``--stages``). Then, on the real dataset of this checkout: a cold
@@ -164,6 +168,99 @@ def step_load_claims(root: Path) -> int:
     return len(belarus_data.load_claims(root))
 
 
+def scratch() -> Path:
+    """The empty directory :func:`run_worker` made for this step's output (removed when the step ends)."""
+    return Path(os.environ[SCRATCH_ENV])
+
+
+def command(*args: str, ok: tuple[int, ...] = (0,)) -> int:
+    """Run ``belarus-data ARGS`` in this process as a user would (its output discarded); the step fails unless it exits with one of ``ok``."""
+    import contextlib
+
+    from belarus_data.cli import main
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        try:
+            code = main.main(list(args), prog_name="belarus-data", standalone_mode=False)
+        except SystemExit as exit:
+            code = exit.code
+    if (code or 0) not in ok:
+        raise SystemExit(f"belarus-data {' '.join(args)} exited with {code}")
+    return 0
+
+
+def loader(name: str) -> Callable[[Path], int]:
+    """A step calling ``belarus_data.load_<name>(root)`` (active records, validated, uncached)."""
+
+    def step(root: Path) -> int:
+        import belarus_data
+
+        return len(getattr(belarus_data, f"load_{name}")(root))
+
+    return step
+
+
+def step_json_alone(root: Path) -> int:
+    """The JSON export's own work on the (already validated) dataset: what ``export json`` adds to ``validate``."""
+    from belarus_data.export.jsonout import write_json
+
+    return len(write_json(scratch() / "json", root))
+
+
+def step_sqlite_alone(root: Path) -> int:
+    from belarus_data.export.sqlite import build
+
+    build(scratch() / "belarus.db", root)
+    return 1
+
+
+def step_parquet_alone(root: Path) -> int:
+    from belarus_data.export.parquet import write_table_parquet
+    from belarus_data.storage.tables import TABLES
+
+    for spec in TABLES:
+        write_table_parquet(scratch() / f"{spec.name}.parquet", root, spec)
+    return len(TABLES)
+
+
+def step_timeline_alone(root: Path) -> int:
+    from belarus_data.export.timeline import gather, render
+
+    records, totals = gather(root)
+    return len(render(records, "html", totals))
+
+
+# Every command that reads the whole dataset, as a user runs it (the exports and the timeline validate
+# first, so their peak is at least validate's), then the exports' own work without that validation.
+PEAK_STEPS: dict[str, Callable[[Path], int]] = {
+    "validate": lambda root: command("validate", "--root", str(root)),
+    "info": lambda root: command("info", "--root", str(root), "--json"),
+    # Exit 1: a file is not in canonical form (generated files need not be); the whole dataset is read either way.
+    "fmt --check": lambda root: command("fmt", "--check", "--root", str(root), ok=(0, 1)),
+    "diff HEAD": lambda root: command("diff", "HEAD", "--root", str(root)),
+    "export json": lambda root: command("export", "json", str(scratch() / "json"), "--root", str(root)),
+    "export sqlite": lambda root: command("export", "sqlite", str(scratch() / "belarus.db"), "--root", str(root)),
+    "export parquet": lambda root: command("export", "parquet", str(scratch() / "parquet"), "--root", str(root)),
+    "timeline": lambda root: command("timeline", str(scratch() / "timeline.html"), "--root", str(root)),
+    **{f"load_{name}": loader(name) for name in ("claims", "events", "event_participants", "sources", "actors")},
+    "load_actor_aliases": loader("actor_aliases"),
+    "export json (writing alone)": step_json_alone,
+    "export sqlite (writing alone)": step_sqlite_alone,
+    "export parquet (writing alone)": step_parquet_alone,
+    "timeline (drawing alone)": step_timeline_alone,
+}
+# What each peak step runs, for the table.
+PEAK_WHAT: dict[str, str] = {
+    "diff HEAD": "`belarus-data diff HEAD`, the dataset committed as its own git repository and one claim appended",
+    "export json (writing alone)": "`write_json` on the validated dataset (no second validation)",
+    "export sqlite (writing alone)": "`export.sqlite.build` on the validated dataset",
+    "export parquet (writing alone)": "`write_table_parquet` of every table on the validated dataset",
+    "timeline (drawing alone)": "`timeline.gather` + `render(..., 'html')` on the validated dataset",
+}
+PEAK = "peak:"  # a worker step of PEAK_STEPS (their names are not those of STEPS)
+GIB = 1024  # MiB
+SCRATCH_ENV = "BELARUS_BENCH_SCRATCH"
+
 BASELINE = "read (baseline)"
 STEPS: dict[str, Callable[[Path], int]] = {
     BASELINE: step_baseline,
@@ -181,6 +278,16 @@ def worker(step: str, root: Path) -> None:
     import resource
 
     sys.path.insert(1, str(REPO))
+    if step.startswith(PEAK):
+        # A command's own imports are part of its peak (nothing else is imported first); its time includes them.
+        import belarus_data.cli
+
+        began, cpu = time.perf_counter(), time.process_time()
+        rows = PEAK_STEPS[step.removeprefix(PEAK)](root)
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": rows, "peak_mib": peak_kib / 1024}))
+        return
     # Import what the step needs first, so that the timing is the work alone.
     import pandas  # noqa: F401
     import polars  # noqa: F401
@@ -321,19 +428,26 @@ def primitives(root: Path) -> list[list[object]]:
 
 
 def run_worker(step: str, root: Path, timeout: float) -> tuple[float | None, float | None, int, float | None, str]:
-    """(seconds, CPU seconds, rows, peak MiB, note) of one step in a child process."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--worker", step, str(root)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return None, None, 0, None, f"timeout after {timeout:.0f} s"
+    """(seconds, CPU seconds, rows, peak MiB, note) of one step in a child process.
+
+    The step writes (if at all) into a scratch directory of its own, removed when it ends.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-scratch-") as place:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", step, str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, SCRATCH_ENV: place},
+        )
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return None, None, 0, None, f"timeout after {timeout:.0f} s"
     if proc.returncode != 0:
         return None, None, 0, None, "failed: " + (err.strip().splitlines() or ["?"])[-1][:120]
     data = json.loads(out.strip().splitlines()[-1])
@@ -588,8 +702,8 @@ def write_readme(lines: list[str]) -> None:
 def measure(step: str, root: Path, runs: int, timeout: float) -> Result:
     """One unmeasured run (page cache, first-call costs), then ``runs`` measured ones, each in its own process."""
     result = Result("", step, [], 0, None)
-    for run in range(runs + 1):
-        if step == "validate --changed-only":
+    for run in range(runs + 1 if runs > 1 else 1):  # a single run is measured as it comes, with no warm-up
+        if step.removeprefix(PEAK) in ("validate --changed-only", "diff HEAD"):
             committed(root)
             with one_claim_added(root):
                 seconds, cpu, rows, peak, note = run_worker(step, root, timeout)
@@ -607,6 +721,42 @@ def measure(step: str, root: Path, runs: int, timeout: float) -> Result:
     return result
 
 
+def render_peaks(size: str, results: list[Result]) -> list[str]:
+    """The table of every command's peak memory at one size, each against the 2 GiB bound."""
+    lines = [
+        f"Peak memory of every command at {size} claims: one run each (`--peak-size`), in a fresh process "
+        "(peak = its maximum resident set size, imports included; seconds include the command's own imports). "
+        "The exports and the timeline validate the dataset first; their *alone* rows are the same work "
+        "without that validation.",
+        "",
+        "| command | what runs | peak MiB | ≤ 2 GiB? | wall s | CPU s | note |",
+        "|---|---|---:|---|---:|---:|---|",
+    ]
+    for r in results:
+        what = PEAK_WHAT.get(r.step) or (
+            f"`belarus_data.{r.step}(root)`" if r.step.startswith("load_") else f"`belarus-data {r.step}`"
+        )
+        peak = f"{r.peak_mib:,.0f}" if r.peak_mib else ""
+        fits = ("yes" if r.peak_mib <= 2 * GIB else "**no**") if r.peak_mib else "–"
+        wall = f"{r.times[0]:.1f}" if r.times else "–"
+        cpu = f"{r.cpu[0]:.1f}" if r.cpu else "–"
+        lines.append(f"| {r.step} | {what} | {peak} | {fits} | {wall} | {cpu} | {r.note} |")
+    return lines
+
+
+def measure_peaks(root: Path, steps: list[str], timeout: float) -> list[Result]:
+    """Each of ``steps`` (of :data:`PEAK_STEPS`) once at ``root``."""
+    results = []
+    for step in steps:
+        result = measure(PEAK + step, root, 1, timeout)
+        result.step, result.size = step, root.name
+        if not result.note:
+            result.note = "one run"
+        print(f"peak {root.name} {step}: {result.times} s, peak {result.peak_mib} MiB {result.note}", file=sys.stderr)
+        results.append(result)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", default="10k,100k,1m", help="claim counts, comma-separated (default 10k,100k,1m)")
@@ -617,6 +767,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--steps", help=f"only these steps, comma-separated (default all: {', '.join(STEPS)}); the baseline always runs"
     )
+    parser.add_argument(
+        "--peak-size", default="2m", help="size at which each command's peak memory is measured, once (default 2m)"
+    )
+    parser.add_argument(
+        "--peak-steps",
+        help=f"only these commands in the peak table, comma-separated (default all: {', '.join(PEAK_STEPS)})",
+    )
+    parser.add_argument("--no-peaks", action="store_true", help="skip the peak memory table")
     parser.add_argument("--no-stages", action="store_true", help="skip the stage and primitive tables")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start numbers on the real dataset")
     parser.add_argument("--write-readme", action="store_true", help="also put the results into benchmarks/README.md")
@@ -626,8 +784,9 @@ def main(argv: list[str] | None = None) -> int:
         worker(args.worker[0], Path(args.worker[1]))
         return 0
     try:
-        sizes = [parse_size(s) for s in args.sizes.split(",")]
+        sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
         friction_max = parse_size(args.frictionless_max)
+        peak_size = parse_size(args.peak_size)
     except ValueError:
         parser.error("sizes look like 10000, 10k or 1m")
     steps = (
@@ -635,6 +794,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if unknown := [step for step in steps if step not in STEPS]:
         parser.error(f"unknown steps: {', '.join(unknown)}")
+    peak_steps = [s.strip() for s in args.peak_steps.split(",")] if args.peak_steps else list(PEAK_STEPS)
+    if unknown := [step for step in peak_steps if step not in PEAK_STEPS]:
+        parser.error(f"unknown peak steps: {', '.join(unknown)}")
     load = load_average()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results: list[Result] = []
@@ -660,8 +822,8 @@ def main(argv: list[str] | None = None) -> int:
             measured["load_claims"].baseline = measured["pandas.read_csv"].seconds
         results.extend(measured.values())
     lines = [f"Run on {started} with the command below.", "", *machine(load), ""]
-    lines += render(results)
-    lines.append("")
+    if results:
+        lines += [*render(results), ""]
     for n in sizes:
         v = next((r for r in results if r.size == label(n) and r.step == "validate"), None)
         f = next((r for r in results if r.size == label(n) and r.step == "frictionless"), None)
@@ -672,7 +834,10 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(
                 f"- {label(n)}: validate is **{f.seconds / v.seconds:.1f}×** faster than frictionless ({f.note or 'medians'})"
             )
-    if not args.no_stages:
+    if not args.no_peaks:
+        peaks = measure_peaks(dataset(peak_size, args.out), peak_steps, args.timeout)
+        lines += ["", *render_peaks(label(peak_size), peaks)]
+    if not args.no_stages and sizes:
         largest = sizes[-1]
         root = dataset(largest, args.out)
         lines += [

@@ -79,3 +79,22 @@ def test_the_machine_names_the_sha_extension_flag() -> None:
     lines = BENCH.machine("0.00, 0.00, 0.00 (1, 5, 15 min)")
     assert any("SHA-NI present" in line or "SHA-NI absent" in line for line in lines)
     assert any(line.startswith("- load average at the start: ") for line in lines)
+
+
+def test_the_peak_table_sets_each_command_against_2_gib() -> None:
+    results = [
+        BENCH.Result("2M", "load_claims", [30.0], 0, 1954.2, cpu=[14.0], note="one run"),
+        BENCH.Result("2M", "diff HEAD", [50.0], 0, 6090.4, cpu=[40.0], note="one run"),
+        BENCH.Result("2M", "export json", [], 0, None, note="timeout after 10 s"),
+    ]
+    lines = BENCH.render_peaks("2M", results)
+    assert lines[0].startswith("Peak memory of every command at 2M claims: one run each")
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.strip("|").split("|")] for line in lines[4:]}
+    assert rows["load_claims"][1:6] == ["`belarus_data.load_claims(root)`", "1,954", "yes", "30.0", "14.0"]
+    assert rows["diff HEAD"][2:4] == ["6,090", "**no**"]  # over 2048 MiB
+    assert rows["export json"][1:4] == ["`belarus-data export json`", "", "–"] and "timeout" in rows["export json"][-1]
+
+
+def test_every_peak_step_name_can_be_given_to_peak_steps() -> None:
+    # --peak-steps splits on commas: a name holding one could never be chosen.
+    assert all("," not in name for name in BENCH.PEAK_STEPS)

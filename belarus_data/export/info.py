@@ -2,22 +2,30 @@
 
 Reads the tables as the validator does (safely, as strings) but runs no checks,
 so it answers quickly even for a dataset that does not validate; files that
-cannot be read are reported, not hidden.
+cannot be read are reported, not hidden. A regular file is read a block at a
+time and only the columns counted are kept (``belarus_data.loaders.regular_batches``),
+so memory does not grow with the width of the records; any other file is read
+whole by the strict reader, which words what is wrong with it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from belarus_data._version import __version__
 from belarus_data.export.common import Step, no_step
 from belarus_data.problems import Problem
 from belarus_data.storage.paths import MAX_DESCRIPTOR_BYTES, inside, read_file, resolve_root
 from belarus_data.storage.snapshot import Snapshot
-from belarus_data.storage.tables import TABLES
-from belarus_data.summary import summarise
+from belarus_data.storage.tables import TABLES, Table
+from belarus_data.summary import COUNTED, summarise
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pyarrow as pa
 
 LICENCES = {"records": "CC-BY-4.0", "code": "MIT"}
 
@@ -50,9 +58,13 @@ def dataset_info(root: str | os.PathLike[str] | None = None, step: Step = no_ste
     tree = Snapshot.of_tree(base)
     for spec in TABLES:
         step(f"read {spec.name}")
+        kept = _counted_columns(spec, base)
+        if kept is not None:
+            tables[spec.name] = kept
+            continue
         parsed = tree.parsed(spec.name, problems)
         if parsed is not None:
-            tables[spec.name] = parsed.data
+            tables[spec.name] = parsed.data.select(_wanted(spec))
     info: dict[str, Any] = {
         "name": "belarus-data",
         "dataset_version": _dataset_version(base),
@@ -63,6 +75,35 @@ def dataset_info(root: str | os.PathLike[str] | None = None, step: Step = no_ste
     info |= summarise(tables)
     info["unreadable"] = [p.as_text() for p in sorted(set(problems))]
     return info
+
+
+# Columns the summary reads beyond the counted ones (belarus_data.summary.summarise).
+ALSO_READ: dict[str, tuple[str, ...]] = {"events": ("date_edtf",), "sources": ("id", "title", "published")}
+
+
+def _wanted(spec: Table) -> list[str]:
+    wanted = {*COUNTED.get(spec.name, ()), *ALSO_READ.get(spec.name, ())}
+    return [name for name in spec.columns if name in wanted]
+
+
+def _counted_columns(spec: Table, root: Path) -> pa.Table | None:
+    """The columns the summary reads, a block at a time; None if the file needs the strict reader."""
+    import pyarrow as pa
+
+    from belarus_data.loaders import IrregularFile, regular_batches, regular_rows
+
+    expected = regular_rows(spec, root)
+    if expected is None:
+        return None
+    wanted = _wanted(spec)
+    try:
+        # Only the kept columns' buffers outlive each block.
+        parts = [batch.select(wanted) for batch in regular_batches(spec, root, expected)]
+    except IrregularFile:
+        return None
+    if not parts:
+        return pa.table({name: pa.array([], pa.string()) for name in wanted})
+    return pa.concat_tables(parts)
 
 
 def _counts(values: dict[str, int]) -> str:

@@ -35,7 +35,7 @@ from belarus_data.checks.context import Context
 from belarus_data.models import integers
 from belarus_data.models.columns import Column
 from belarus_data.problems import DatasetError, Problem
-from belarus_data.storage.csvfile import read_bytes
+from belarus_data.storage.csvfile import Irregular, read_bytes
 from belarus_data.storage.derived import derived_columns, with_date_bounds
 from belarus_data.storage.paths import resolve_root
 from belarus_data.storage.snapshot import Snapshot
@@ -222,8 +222,7 @@ def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
 
 
-class IrregularFile(Exception):
-    """The file is not one the block reader may take: the strict reader must read it whole (and word why)."""
+IrregularFile = Irregular  # the name this module's callers know
 
 
 def regular_rows(spec: Table, root: Path) -> int | None:
@@ -231,76 +230,37 @@ def regular_rows(spec: Table, root: Path) -> int | None:
 
     It may if the strict reader would read it the same way: a readable regular file
     (:func:`~belarus_data.storage.csvfile.may_read`) whose bytes are regular
-    (:func:`~belarus_data.storage.csvfile.scan_regular`: no BOM, CR or NUL, no
-    misplaced quote, a final LF) with exactly the expected header.
+    (:func:`~belarus_data.storage.csvfile.regular_scan`: no BOM, CR or NUL, a final
+    LF, exactly the expected header) with no misplaced quote.
     """
-    import csv
-
-    from belarus_data.storage.csvfile import MAX_ROWS, may_read, scan_regular
+    from belarus_data.storage.csvfile import MAX_ROWS, may_read, regular_scan
 
     path = root / spec.path
     if not may_read(path, spec.path, []):
         return None
-    scanned = scan_regular(path)
+    scanned = regular_scan(path, list(spec.columns))
     if scanned is None or scanned.faults or not 1 <= scanned.newlines <= MAX_ROWS + 1:
         return None
-    try:
-        header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    return scanned.newlines - 1 if header == list(spec.columns) else None
+    return scanned.newlines - 1
 
 
 def regular_batches(spec: Table, root: Path, expected: int, block_bytes: int | None = None) -> Iterator[pa.Table]:
     """The cells of a file :func:`regular_rows` accepted, as string tables of one block each (empty cell = null).
 
-    Parsed by pyarrow with the strict reader's options (:func:`~belarus_data.storage.csvfile.parse_fast`);
-    raises :class:`IrregularFile` where the strict reader would not have parsed it so: a row
-    that is not one line (``expected`` rows in all), an empty row, a cell over the limit,
-    invalid UTF-8.
+    Read by :func:`belarus_data.storage.csvfile.regular_batches` (the one streamed
+    reader); raises :class:`IrregularFile` where the strict reader would not have
+    parsed it so: a row that is not one line (``expected`` rows in all), an empty
+    row, a cell over the limit, invalid UTF-8.
     """
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
-    from belarus_data.storage.csvfile import cells_fit
-    from belarus_data.storage.paths import open_regular
+    from belarus_data.storage.csvfile import Scan
+    from belarus_data.storage.csvfile import regular_batches as batches
 
-    handle = open_regular(root / spec.path)
-    if handle is None:
-        raise IrregularFile(spec.path)
-    rows = 0
-    with handle:
-        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")  # pyarrow reads the very file just scanned
-        try:
-            with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
-                reader = pacsv.open_csv(
-                    source,
-                    read_options=pacsv.ReadOptions(
-                        column_names=list(spec.columns),
-                        skip_rows=1,
-                        block_size=block_bytes or LOAD_BLOCK_BYTES,
-                        use_threads=False,
-                    ),
-                    parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types={name: pa.string() for name in spec.columns},
-                        null_values=[""],
-                        strings_can_be_null=True,
-                        quoted_strings_can_be_null=True,
-                    ),
-                )
-                for batch in reader:
-                    if batch.num_rows == 0:
-                        continue
-                    strings = pa.Table.from_batches([batch])
-                    rows += strings.num_rows
-                    if rows > expected or not cells_fit(strings) or _has_empty_row(strings):
-                        raise IrregularFile(spec.path)
-                    yield strings
-        except (pa.ArrowInvalid, pa.ArrowException):
-            raise IrregularFile(spec.path) from None
-    if rows != expected:  # a quoted line break, or a line pyarrow did not read as one row
-        raise IrregularFile(spec.path)
+    # Only the line count of the scan is used here: the file was scanned by regular_rows.
+    scanned = Scan(b"", expected + 1, [])
+    for batch in batches(root / spec.path, list(spec.columns), scanned, block_bytes or LOAD_BLOCK_BYTES):
+        yield pa.Table.from_batches([batch])
 
 
 def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None:

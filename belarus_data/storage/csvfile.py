@@ -611,12 +611,17 @@ def regular_scan(path: Path, columns: list[str]) -> Scan | None:
 STREAM_BLOCK = 1 << 20  # bytes of CSV parsed at a time by a streamed read
 
 
-def regular_batches(path: Path, columns: list[str], scanned: Scan) -> Iterator[pa.RecordBatch]:
-    """The rows of a file that :func:`regular_scan` accepted, a block of about 1 MiB at a time.
+def regular_batches(
+    path: Path, columns: list[str], scanned: Scan, block_bytes: int = STREAM_BLOCK
+) -> Iterator[pa.RecordBatch]:
+    """The rows of a file that :func:`regular_scan` accepted, a block of about ``block_bytes`` at a time.
 
     The same rules as :func:`read_regular`, checked block by block: a block that
     breaks one raises :class:`Irregular` (the caller drops what it has and reads
-    the file the slow way). Row ``k`` of the whole stream is line ``k + 2``.
+    the file the slow way). Row ``k`` of the whole stream is line ``k + 2``. One
+    thread: pyarrow's streaming reader would read 32 blocks ahead otherwise.
+    This is the one streamed reader (validation of a large claims file, ``fmt``,
+    the loaders and ``info``).
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -626,12 +631,14 @@ def regular_batches(path: Path, columns: list[str], scanned: Scan) -> Iterator[p
         raise Irregular(str(path))
     rows = 0
     with handle:
-        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")
+        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")  # pyarrow reads the very file just scanned
         with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
             try:
                 reader = pacsv.open_csv(
                     source,
-                    read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1, block_size=STREAM_BLOCK),
+                    read_options=pacsv.ReadOptions(
+                        column_names=columns, skip_rows=1, block_size=block_bytes, use_threads=False
+                    ),
                     parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
                     convert_options=pacsv.ConvertOptions(
                         column_types={name: pa.string() for name in columns},
@@ -641,15 +648,17 @@ def regular_batches(path: Path, columns: list[str], scanned: Scan) -> Iterator[p
                     ),
                 )
                 for batch in reader:
+                    if batch.num_rows == 0:
+                        continue
+                    rows += batch.num_rows
+                    if rows > MAX_ROWS or rows > scanned.newlines - 1:
+                        raise Irregular(str(path))  # the slow way reports it
                     if not cells_fit(batch) or _has_empty_row(batch):
                         raise Irregular(str(path))
-                    rows += batch.num_rows
-                    if rows > MAX_ROWS:
-                        raise Irregular(str(path))  # the slow way reports it
                     yield batch
             except (pa.ArrowInvalid, pa.ArrowException) as err:
                 raise Irregular(str(path)) from err
-    if rows != scanned.newlines - 1:
+    if rows != scanned.newlines - 1:  # a quoted line break, or a line pyarrow did not read as one row
         raise Irregular(str(path))
 
 

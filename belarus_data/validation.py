@@ -127,8 +127,8 @@ def validate(
 def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_only: bool) -> Report:
     """Every check on ``tree``; the versioning rules (and with ``changed_only``, the scope) against ``base``."""
     ctx = Context(root=tree.root, tables={}, engine=engine)
-    if engine == "fast" and base is None and partitioned.worth_it(tree):
-        return _check_split(tree, ctx)
+    if engine == "fast" and partitioned.worth_it(tree):
+        return _check_split(tree, ctx, base, changed_only=changed_only)
     if engine == "fast" and not changed_only:
         # The texts are read and hashed while claims.csv is parsed (they need only the sources table).
         ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
@@ -163,11 +163,20 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     return _report(ctx, base, scope)
 
 
-def _check_split(tree: Snapshot, ctx: Context) -> Report:
+def _check_split(tree: Snapshot, ctx: Context, base: Snapshot | None, *, changed_only: bool) -> Report:
     """Every check, with claims.csv streamed and its free text checked a text group at a time (see :mod:`checks.partitioned`).
 
     Falls back to the whole-table path when the file is not regular (its problems are worded there).
+    Every row is checked, ``changed_only`` or not (the scope says so): the versioning rules read only
+    the lines that differ from the base (:mod:`history.tablediff`), but the single-row checks of a
+    few changed claims would need their free text, which this path holds a group at a time.
     """
+    scope = ""
+    if changed_only and base is not None:
+        scope = (
+            f"checked every row: claims.csv is over {partitioned.WHOLE_BYTES >> 20:,} MiB, so its rows are "
+            "checked a text group at a time rather than the changed ones alone"
+        )
     ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
     planning = partitioned.sharing(ctx, ctx.tables)
     planning.problems = []  # kept only if the split goes ahead: otherwise the text check plans (and reports) again
@@ -179,23 +188,27 @@ def _check_split(tree: Snapshot, ctx: Context) -> Report:
         if claims is not None:
             ctx.tables["claims"] = claims
         ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
+        changes = versioning.compare_all(ctx, base) if base is not None else {}
         run_checks(ctx)
-        return _report(ctx, None, "")
-    ctx.problems.extend(planning.problems)
-    ctx.tables["claims"] = split.narrow
-    ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
-    # One after the other, not side by side: the transient memory of the two would add up (the point
-    # of this path is a bound on memory; at this size it costs ~5 s of wall time).
-    try:
-        cells.check_cells(partitioned.without_claims(ctx))
-        for check in TABLE_CHECKS:
-            if check is not cells.check_cells:
-                check(ctx)
-                partitioned.release_memory()
-        partitioned.check_groups(ctx, plan, split)
-    finally:
-        split.parts.close()
-    return _report(ctx, None, "")
+    else:
+        ctx.problems.extend(planning.problems)
+        ctx.tables["claims"] = split.narrow
+        ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
+        # One after the other, not side by side: the transient memory of the two would add up (the point
+        # of this path is a bound on memory; at this size it costs ~5 s of wall time).
+        try:
+            changes = versioning.compare_all(ctx, base) if base is not None else {}
+            cells.check_cells(partitioned.without_claims(ctx))
+            for check in TABLE_CHECKS:
+                if check is not cells.check_cells:
+                    check(ctx)
+                    partitioned.release_memory()
+            partitioned.check_groups(ctx, plan, split)
+        finally:
+            split.parts.close()
+    if base is not None:
+        versioning.check_against(ctx, base, changes)
+    return _report(ctx, base, scope)
 
 
 def _report(ctx: Context, base: Snapshot | None, scope: str) -> Report:

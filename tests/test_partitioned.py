@@ -166,3 +166,26 @@ def test_texts_thread_stops_when_a_check_fails(root: Path, monkeypatch: pytest.M
     with pytest.raises(RuntimeError, match="a check failed"):
         validate(root)
     assert not [t for t in threading.enumerate() if t.name == "belarus-data-texts"]
+
+
+def test_versioning_rules_alike_on_the_split_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against a git base the split path reports the same versioning problems (narrow claims suffice for them)."""
+    from gitrepo import commit_all, git, make_repo
+
+    repo = make_repo(tmp_path)
+    git(repo, "checkout", "-q", "-b", "pr")
+    line = line_of(repo, "claims", "clm-fx4d5e6f")
+    set_cell(repo, "claims", line, "statement", "Kyiv says Russian aircraft flew from Belarusian airfields.")
+    rows = read_rows(repo / "records" / "claims.csv")
+    deleted = rows.pop(next(k for k in range(len(rows) - 1, 0, -1) if rows[k][0] != "clm-fx4d5e6f"))[0]
+    write_rows(repo / "records" / "claims.csv", rows)
+    commit_all(repo, "reword one claim, delete another")
+    whole = validate(repo, base="main", changed_only=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(partitioned, "WHOLE_BYTES", 0)
+        split = validate(repo, base="main", changed_only=True)
+    assert full(whole) == full(split)
+    codes = {p.code for p in split.problems}
+    assert {"version-not-bumped", "record-deleted"} <= codes, codes
+    assert any(deleted in p.message for p in split.problems if p.code == "record-deleted")
+    assert split.scope.startswith("checked every row: claims.csv is over 0 MiB")

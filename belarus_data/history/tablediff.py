@@ -213,7 +213,10 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
     import numpy as np
 
     def whole() -> TableChanges:
-        return compare_tables(spec, read_arrow(stored.read_bytes() if stored else None, spec), new.data)
+        current = new.data
+        if current.column_names != spec.columns:  # a table held narrow (checks.partitioned): read its values
+            current = read_arrow(new_path.read_bytes(), spec).drop_columns([LINE])
+        return compare_tables(spec, read_arrow(stored.read_bytes() if stored else None, spec), current)
 
     regular = new.num_rows == 0 or bool(new.lines[0] == 2 and new.lines[-1] == new.num_rows + 1)
     if stored is None or not regular or not new_path.is_file() or stored.stat().st_size == 0:
@@ -237,14 +240,20 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
         first_line = _line_feeds(old, 0, head) + 1  # the region's first line, the same in both files
         new_rows = _line_feeds(cur, head, new_stop)
         region = old[:header_end] + old[head:old_stop]
+        # The new side's region is parsed from its file too: the table may be held without its free-text
+        # columns (checks.partitioned), and the region is all that is compared.
+        new_region = cur[:header_end] + cur[head:new_stop]
     first_row = first_line - 2  # line 1 is the header
     parsed = parse_fast(region, spec.columns)
     if parsed is None or parsed.num_rows != region.count(b"\n") - 1:
         return whole()
+    current = parse_fast(new_region, spec.columns)
+    if current is None or current.num_rows != new_rows:
+        return whole()
     import pyarrow as pa
 
     old_part = parsed.append_column(LINE, pa.array(np.arange(first_line, first_line + parsed.num_rows)))
-    found = compare_tables(spec, old_part, new.data.slice(first_row, new_rows))
+    found = compare_tables(spec, old_part, current)
     found.added = [first_row + i for i in found.added]
     for k, pair in enumerate(found.differing):
         found.differing[k] = Pair(first_row + pair.index, pair.old_line, pair.old, pair.new)

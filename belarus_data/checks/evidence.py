@@ -351,10 +351,12 @@ def check_quotes(
     search = QuoteSearch(store, budget)
     for batch in range(0, len(members), QUOTE_BATCH):
         rows = members[batch : batch + QUOTE_BATCH]
-        # Not joined into one chunk: that copied every quote, prefix and suffix once more (0.5 s at
-        # 1M claims); the kernels below take chunked columns as they are, and rows are taken
-        # from them again only for the few rows that cannot be checked (see _taken).
         part = take_rows(claims, rows)
+        # Claims in ID order quote texts in no order, so a group's claims come from every block of the
+        # file: joined into one chunk (a copy of this batch only), or each of the ~30 kernels below
+        # would run once per block (1M claims: ~700 blocks). A run of rows is left as it is.
+        if part.num_columns and part.column(0).num_chunks > MAX_CHUNKS:
+            part = part.combine_chunks()
         source_row = plan.source_row(part.column("source_id"))
         verified[batch : batch + QUOTE_BATCH] = _check_quote_rows(ctx, store, known, part, rows, source_row, search)
     return verified
@@ -472,6 +474,7 @@ def _report_changed_text(
     )
 
 
+MAX_CHUNKS = 8  # a batch of claims in more chunks than this is joined into one before it is compared
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
 
 

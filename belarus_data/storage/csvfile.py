@@ -354,8 +354,16 @@ def quote_faults(block: np.ndarray, first_line: int, newlines: np.ndarray | None
     return faults
 
 
-def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str]) -> pa.Table | None:
-    """Parse with pyarrow; None if the file has any structural irregularity (or invalid UTF-8)."""
+PARSE_BLOCK = 4 << 20  # bytes per parsed block (and chunk of each column) when a file is parsed on one thread
+
+
+def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str], *, one_thread: bool = False) -> pa.Table | None:
+    """Parse with pyarrow; None if the file has any structural irregularity (or invalid UTF-8).
+
+    ``one_thread``: on the calling thread alone, in blocks of :data:`PARSE_BLOCK`
+    (on two cores pyarrow's threaded parse spent ~60% more CPU for little less
+    wall time, and the other core has other work then: see :func:`read_regular`).
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -365,7 +373,9 @@ def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str]) -> pa.Tabl
             data
             if isinstance(data, pa.NativeFile)
             else pa.BufferReader(data if isinstance(data, bytes) else data.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1)
+            if not one_thread
+            else pacsv.ReadOptions(column_names=columns, skip_rows=1, use_threads=False, block_size=PARSE_BLOCK),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in columns},
@@ -571,19 +581,23 @@ def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFa
     it is ever made. The rows of the lines with a misplaced quote are still in
     the table: the caller reports and drops them.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow as pa
 
-    scanned = regular_scan(path, columns)
-    if scanned is None:
-        return None
     handle = open_regular(path)
     if handle is None:
         return None
-    with handle:
-        # pyarrow's own reader (no GIL per block) on the very file just checked, where /proc names it.
+    with handle, ThreadPoolExecutor(max_workers=1, thread_name_prefix="belarus-data-parse") as pool:
+        # pyarrow's own reader (no GIL per block) on the file, where /proc names it; parsed on one thread
+        # while this one scans its bytes (both are needed; the parse is used only if the scan passes).
         by_fd = Path(f"/proc/self/fd/{handle.fileno()}")
         with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
-            table = parse_fast(source, columns)
+            parsing = pool.submit(parse_fast, source, columns, one_thread=True)
+            scanned = regular_scan(path, columns)
+            table = parsing.result()
+    if scanned is None:
+        return None
     # A quoted line break would make a row span two lines and shift every line number after it.
     if table is None or table.num_rows != scanned.newlines - 1 or not cells_fit(table) or _has_empty_row(table):
         return None

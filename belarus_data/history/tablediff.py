@@ -8,6 +8,8 @@ that really differ (usually a handful) are turned into Python objects; on
 
 from __future__ import annotations
 
+import csv
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -249,3 +251,144 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
     for k, pair in enumerate(found.differing):
         found.differing[k] = Pair(first_row + pair.index, pair.old_line, pair.old, pair.new)
     return found
+
+
+@dataclass
+class Compared:
+    """A table's changes between two files, with the rows of the new file that its indices point into."""
+
+    changes: TableChanges  # row indices are into ``new``
+    new: pa.Table  # the schema's columns plus ``__line`` (the real line in the new file)
+
+
+MAX_NEEDLES = 256  # keys looked for outside the changed region in one pass; beyond that the files are read whole
+
+
+def _open_mapped(path: Path | None) -> mmap.mmap | None:
+    """``path`` memory-mapped for reading, if it is a non-empty regular file reached without a link."""
+    import mmap
+
+    from belarus_data.storage.csvfile import MAX_FILE_BYTES
+    from belarus_data.storage.paths import open_regular
+
+    handle = None if path is None or path.is_symlink() else open_regular(path)
+    if handle is None:
+        return None
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0 or size > MAX_FILE_BYTES:
+            return None
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
+    """The line feeds in ``mapped[first:last]`` (whole lines), or None if a record there may span lines.
+
+    A line with an odd number of quotes opens (or closes) a quoted cell across a
+    line break; a carriage return may end a line for one reader and not another.
+    """
+    import numpy as np
+
+    count, parity = 0, 0
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        block = _block(mapped, start, stop)
+        if np.any(block == 13):
+            return None
+        feeds = block == 10
+        odd = np.bitwise_xor.accumulate((block == 34).view(np.uint8)) ^ parity
+        _release(mapped, start, stop)
+        if np.any(odd[feeds]):
+            return None
+        parity = int(odd[-1])
+        count += int(np.count_nonzero(feeds))
+    return count if parity == 0 else None
+
+
+def _keys_outside(mapped: mmap.mmap, ranges: list[tuple[int, int]], firsts: set[str]) -> bool | None:
+    """Whether a line in ``ranges`` of ``mapped`` starts with one of ``firsts`` as its first cell (quoted or not).
+
+    None when that cannot be told by looking at bytes (too many keys, or a key
+    that would have to be escaped).
+    """
+    import re
+
+    if len(firsts) > MAX_NEEDLES or any(ch in k for k in firsts for ch in '",\n\r'):
+        return None
+    if not firsts:
+        return False
+    alternatives = b"|".join(re.escape(k.encode("utf-8")) for k in sorted(firsts))
+    pattern = re.compile(b'\n(?:"(?:' + alternatives + b')"|(?:' + alternatives + b"))(?:,|\n)")
+    reach = 4 + max(len(k.encode("utf-8")) for k in firsts)
+    for first, last in ranges:
+        for start in range(first, last, COMPARE_BLOCK):
+            stop = min(start + COMPARE_BLOCK, last)
+            found = pattern.search(mapped, start, min(stop + reach, last))
+            _release(mapped, start, stop)
+            if found is not None:
+                return True
+    return False
+
+
+def _empty(spec: Table) -> pa.Table:
+    return read_arrow(None, spec)
+
+
+def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> Compared | None:
+    """``spec``'s changes from the file ``old_path`` to ``new_path``, reading only what differs; None if it cannot.
+
+    Gives what :func:`compare_tables` gives for the two files read whole (:func:`read_arrow`),
+    in memory that does not grow with the files: both are memory-mapped and compared a block
+    at a time. Identical files are not parsed at all; otherwise only the region between
+    their longest common head and tail (cut at line boundaries) is. None (read the files
+    whole) when a file is missing or irregular, a record may span lines, the header
+    differs, or a key of the changed rows also occurs outside that region (a repeated key
+    is matched differently when the whole table is seen).
+
+    >>> compare_files(table("claims"), None, None) is None  # doctest: +SKIP
+    True
+    """
+    import numpy as np
+
+    old = _open_mapped(old_path)
+    new = _open_mapped(new_path) if old is not None else None
+    if old is None or new is None:
+        if old is not None:
+            old.close()
+        return None
+    with old, new:
+        if len(old) == len(new) and _common_prefix(old, new) == len(old):
+            return Compared(TableChanges(), _empty(spec))
+        header_end = old.find(b"\n") + 1
+        if header_end == 0 or new[:header_end] != old[:header_end] or old[-1:] != b"\n":
+            return None
+        header = next(csv.reader([old[: header_end - 1].decode("utf-8", "replace").removeprefix("\ufeff")]), [])
+        if not header or header[0] != spec.primary_key[0] or old[:header_end].count(b'"') % 2:
+            return None
+        head = _common_prefix(old, new)
+        head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
+        tail = _common_suffix(old, new, head)
+        cut = old.find(b"\n", max(len(old) - tail - 1, head))  # forward to the end of that line
+        old_stop = cut + 1 if cut >= 0 else len(old)
+        new_stop = len(new) - (len(old) - old_stop)
+        before = _one_line_rows(old, header_end, head)
+        after = _one_line_rows(old, old_stop, len(old))
+        if before is None or after is None:
+            return None
+        first_line = before + 2  # the region's first line, the same in both files
+        old_part = read_arrow(old[:header_end] + old[head:old_stop], spec)
+        new_part = read_arrow(new[:header_end] + new[head:new_stop], spec)
+        for part in (old_part, new_part):
+            lines = np.asarray(part.column(LINE))
+            if len(lines) != part.num_rows or not np.array_equal(lines, np.arange(2, part.num_rows + 2)):
+                return None
+        firsts = {k for part in (old_part, new_part) for k in part.column(spec.primary_key[0]).to_pylist() if k}
+        outside = _keys_outside(old, [(header_end - 1, head), (old_stop - 1, len(old))], firsts)
+        if outside is None or outside:
+            return None
+    import pyarrow as pa
+
+    shift = first_line - 2
+    old_part = old_part.set_column(old_part.num_columns - 1, LINE, pa.array(np.asarray(old_part.column(LINE)) + shift))
+    new_part = new_part.set_column(new_part.num_columns - 1, LINE, pa.array(np.asarray(new_part.column(LINE)) + shift))
+    return Compared(compare_tables(spec, old_part, new_part), new_part)

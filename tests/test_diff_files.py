@@ -179,3 +179,10 @@ def test_missing_or_empty_files_are_read_whole(tmp_path: Path) -> None:
     assert compare_files(SPEC, tmp_path / "data.csv", tmp_path / "link.csv") is None
     same = compare_files(SPEC, tmp_path / "data.csv", tmp_path / "data.csv")
     assert same is not None and same.changes == TableChanges() and same.new.num_rows == 0
+
+
+def test_quoted_cells_on_one_line_keep_the_region(tmp_path: Path) -> None:
+    quoted = [*BASE[:3], _row("act-0500", '"a, ""b"""'), *BASE[3:]]
+    expected, used_region = _both(tmp_path, _text(quoted), _text([*quoted, _row("act-9999", "new")]))
+    assert used_region
+    assert expected[0] == [len(quoted) + 1]

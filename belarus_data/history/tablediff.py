@@ -295,13 +295,13 @@ def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
         block = _block(mapped, start, stop)
         if np.any(block == 13):
             return None
-        feeds = block == 10
-        odd = np.bitwise_xor.accumulate((block == 34).view(np.uint8)) ^ parity
+        feeds, quotes = np.flatnonzero(block == 10), np.flatnonzero(block == 34)
         _release(mapped, start, stop)
-        if np.any(odd[feeds]):
+        # The quotes before each line feed (since ``first``) must be even in number.
+        if np.any((np.searchsorted(quotes, feeds) + parity) & 1):
             return None
-        parity = int(odd[-1])
-        count += int(np.count_nonzero(feeds))
+        parity = (parity + len(quotes)) & 1
+        count += len(feeds)
     return count if parity == 0 else None
 
 

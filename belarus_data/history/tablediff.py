@@ -233,7 +233,7 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
         head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
         tail = _common_suffix(old, cur, head)
         # Forward to the end of the line the tail starts in: both files share those bytes.
-        cut = old.find(b"\n", max(len(old) - tail - 1, head))
+        cut = old.find(b"\n", max(len(old) - tail, head))
         old_stop = cut + 1 if cut >= 0 else len(old)
         new_stop = len(cur) - (len(old) - old_stop)
         first_line = _line_feeds(old, 0, head) + 1  # the region's first line, the same in both files
@@ -368,7 +368,7 @@ def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> 
         head = _common_prefix(old, new)
         head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
         tail = _common_suffix(old, new, head)
-        cut = old.find(b"\n", max(len(old) - tail - 1, head))  # forward to the end of that line
+        cut = old.find(b"\n", max(len(old) - tail, head))  # forward to the end of that line
         old_stop = cut + 1 if cut >= 0 else len(old)
         new_stop = len(new) - (len(old) - old_stop)
         before = _one_line_rows(old, header_end, head)

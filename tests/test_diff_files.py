@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from gitrepo import commit_all, git
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_generate import load_generator
 
 from belarus_data.history import tablediff
@@ -188,3 +190,31 @@ def test_quoted_cells_on_one_line_keep_the_region(tmp_path: Path) -> None:
     expected, used_region = _both(tmp_path, _text(quoted), _text([*quoted, _row("act-9999", "new")]))
     assert used_region
     assert expected[0] == [len(quoted) + 1]
+
+
+@given(
+    st.lists(st.integers(0, 3), min_size=0, max_size=12),
+    st.lists(
+        st.tuples(st.sampled_from(["edit", "drop", "insert", "repeat", "join"]), st.integers(0, 30), st.integers(0, 3)),
+        max_size=6,
+    ),
+)
+@settings(max_examples=200, deadline=None)
+def test_any_edit_agrees_with_whole_tables(
+    tmp_path_factory: pytest.TempPathFactory, values: list[int], edits: list[tuple[str, int, int]]
+) -> None:
+    old_rows = [_row(f"act-{k:03d}", f"alias {k}", f"n{v}") for k, v in enumerate(values)]
+    new_rows = list(old_rows)
+    for fresh, (kind, at, value) in enumerate(edits, start=100):
+        where = at % len(new_rows) if new_rows else 0
+        if kind == "edit" and new_rows:
+            new_rows[where] = new_rows[where].rsplit(",", 1)[0] + f",e{value}"
+        elif kind == "drop" and new_rows:
+            del new_rows[where]
+        elif kind == "insert":
+            new_rows.insert(where, _row(f"act-{fresh:03d}", "new", f"n{value}"))
+        elif kind == "repeat" and new_rows:  # a key already there, once more
+            new_rows.append(new_rows[where].rsplit(",", 1)[0] + f",r{value}")
+        elif kind == "join" and len(new_rows) > where + 1:  # a line break taken out
+            new_rows[where : where + 2] = [new_rows[where] + new_rows[where + 1]]
+    _both(tmp_path_factory.mktemp("t"), _text([HEADER, *old_rows]), _text([HEADER, *new_rows]))

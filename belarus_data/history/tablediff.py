@@ -9,6 +9,7 @@ that really differ (usually a handful) are turned into Python objects; on
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,11 +306,49 @@ def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
     return count if parity == 0 else None
 
 
-def _keys_outside(mapped: mmap.mmap, ranges: list[tuple[int, int]], firsts: set[str]) -> bool | None:
-    """Whether a line in ``ranges`` of ``mapped`` starts with one of ``firsts`` as its first cell (quoted or not).
+def _line_bounds(mapped: mmap.mmap, first: int, last: int) -> np.ndarray | None:
+    """Where each line of ``mapped[first:last]`` starts, then where the last one ends; None as in :func:`_one_line_rows`."""
+    import numpy as np
 
-    None when that cannot be told by looking at bytes (too many keys, or a key
-    that would have to be escaped).
+    starts, parity = [np.array([first], dtype=np.int64)], 0
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        block = _block(mapped, start, stop)
+        if np.any(block == 13):
+            return None
+        feeds, quotes = np.flatnonzero(block == 10), np.flatnonzero(block == 34)
+        _release(mapped, start, stop)
+        if np.any((np.searchsorted(quotes, feeds) + parity) & 1):
+            return None
+        parity = (parity + len(quotes)) & 1
+        starts.append(feeds + (start + 1))
+    bounds = np.concatenate(starts)
+    if parity:
+        return None
+    return bounds if bounds[-1] == last else np.append(bounds, last)  # the last line may lack its line feed
+
+
+HASHED_LINES = 16384  # lines hashed between releases of the pages read
+
+
+def _line_hashes(mapped: mmap.mmap, bounds: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each line's bytes (line feed included)."""
+    import numpy as np
+
+    found = np.empty(len(bounds) - 1, dtype=np.int64)
+    for first in range(0, len(found), HASHED_LINES):
+        last = min(first + HASHED_LINES, len(found))
+        edges = bounds[first : last + 1].tolist()
+        found[first:last] = [hash(mapped[a:b]) for a, b in itertools.pairwise(edges)]
+        _release(mapped, edges[0], edges[-1])
+    return found
+
+
+def _keys_elsewhere(mapped: mmap.mmap, first: int, last: int, firsts: set[str], allowed: set[int]) -> bool | None:
+    """Whether a line of ``mapped[first:last]`` not starting at one of ``allowed`` has one of ``firsts`` as its first cell.
+
+    Quoted or not. None when that cannot be told by looking at bytes (too many
+    keys, or a key that would have to be escaped).
     """
     import re
 
@@ -320,14 +359,31 @@ def _keys_outside(mapped: mmap.mmap, ranges: list[tuple[int, int]], firsts: set[
     alternatives = b"|".join(re.escape(k.encode("utf-8")) for k in sorted(firsts))
     pattern = re.compile(b'\n(?:"(?:' + alternatives + b')"|(?:' + alternatives + b"))(?:,|\n)")
     reach = 4 + max(len(k.encode("utf-8")) for k in firsts)
-    for first, last in ranges:
-        for start in range(first, last, COMPARE_BLOCK):
-            stop = min(start + COMPARE_BLOCK, last)
-            found = pattern.search(mapped, start, min(stop + reach, last))
-            _release(mapped, start, stop)
-            if found is not None:
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        for found in pattern.finditer(mapped, start, min(stop + reach, last)):
+            if found.start() < stop and found.start() + 1 not in allowed:
                 return True
+        _release(mapped, start, stop)
     return False
+
+
+def _changed_lines(
+    spec: Table, mapped: mmap.mmap, bounds: np.ndarray, kept: np.ndarray, first_line: int
+) -> pa.Table | None:
+    """The lines ``kept`` (indices into ``bounds``) read as a table, with their real line numbers; None if irregular."""
+    import numpy as np
+    import pyarrow as pa
+
+    header = mapped[: mapped.find(b"\n") + 1]
+    body = [mapped[int(bounds[i]) : int(bounds[i + 1])] for i in kept.tolist()]
+    if body and not body[-1].endswith(b"\n"):
+        body[-1] += b"\n"
+    part = read_arrow(header + b"".join(body), spec)
+    lines = np.asarray(part.column(LINE))
+    if part.num_rows != len(kept) or not np.array_equal(lines, np.arange(2, part.num_rows + 2)):
+        return None
+    return part.set_column(part.num_columns - 1, LINE, pa.array(first_line + kept.astype(np.int64)))
 
 
 def _empty(spec: Table) -> pa.Table:
@@ -373,22 +429,21 @@ def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> 
         new_stop = len(new) - (len(old) - old_stop)
         before = _one_line_rows(old, header_end, head)
         after = _one_line_rows(old, old_stop, len(old))
-        if before is None or after is None:
+        old_bounds, new_bounds = _line_bounds(old, head, old_stop), _line_bounds(new, head, new_stop)
+        if before is None or after is None or old_bounds is None or new_bounds is None:
             return None
         first_line = before + 2  # the region's first line, the same in both files
-        old_part = read_arrow(old[:header_end] + old[head:old_stop], spec)
-        new_part = read_arrow(new[:header_end] + new[head:new_stop], spec)
-        for part in (old_part, new_part):
-            lines = np.asarray(part.column(LINE))
-            if len(lines) != part.num_rows or not np.array_equal(lines, np.arange(2, part.num_rows + 2)):
-                return None
+        # A line found byte for byte at the other place is the same record there: only the others are read.
+        old_hashes, new_hashes = _line_hashes(old, old_bounds), _line_hashes(new, new_bounds)
+        old_kept = np.flatnonzero(~np.isin(old_hashes, new_hashes))
+        new_kept = np.flatnonzero(~np.isin(new_hashes, old_hashes))
+        old_part = _changed_lines(spec, old, old_bounds, old_kept, first_line)
+        new_part = _changed_lines(spec, new, new_bounds, new_kept, first_line)
+        if old_part is None or new_part is None:
+            return None
         firsts = {k for part in (old_part, new_part) for k in part.column(spec.primary_key[0]).to_pylist() if k}
-        outside = _keys_outside(old, [(header_end - 1, head), (old_stop - 1, len(old))], firsts)
+        allowed = set(old_bounds[old_kept].tolist())
+        outside = _keys_elsewhere(old, header_end - 1, len(old), firsts, allowed)
         if outside is None or outside:
             return None
-    import pyarrow as pa
-
-    shift = first_line - 2
-    old_part = old_part.set_column(old_part.num_columns - 1, LINE, pa.array(np.asarray(old_part.column(LINE)) + shift))
-    new_part = new_part.set_column(new_part.num_columns - 1, LINE, pa.array(np.asarray(new_part.column(LINE)) + shift))
     return Compared(compare_tables(spec, old_part, new_part), new_part)

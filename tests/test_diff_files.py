@@ -95,6 +95,22 @@ def test_a_changed_middle_claim_is_read_alone(generated: Path, monkeypatch: pyte
     assert len(sizes) == 2 and max(sizes) < 8192
 
 
+def test_an_edit_far_from_an_appended_claim_reads_two_lines(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = generated / "records" / "claims.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[100] = lines[100].replace(b",active,", b",retracted,", 1)
+    path.write_bytes(b"\n".join(lines))
+    appended = _append_claim(generated, "clm-difftest2")
+    sizes = _count_calls(monkeypatch)
+    changes = diff(generated, "HEAD").tables["claims"]
+    assert [(c.kind, c.key, c.line) for c in changes] == [
+        ("added", "clm-difftest2", appended),
+        ("withdrawn", lines[100].split(b",", 1)[0].decode(), 101),
+    ]
+    # The lines between them are the same bytes at both places: only the two that are not are parsed.
+    assert len(sizes) == 2 and max(sizes) < 8192
+
+
 # File-level comparison against the whole-table one, on edits of every kind.
 
 SPEC = table("actor_aliases")  # a composite key: (actor_id, alias)

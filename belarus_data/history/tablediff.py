@@ -396,10 +396,12 @@ def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> 
     Gives what :func:`compare_tables` gives for the two files read whole (:func:`read_arrow`),
     in memory that does not grow with the files: both are memory-mapped and compared a block
     at a time. Identical files are not parsed at all; otherwise only the region between
-    their longest common head and tail (cut at line boundaries) is. None (read the files
-    whole) when a file is missing or irregular, a record may span lines, the header
-    differs, or a key of the changed rows also occurs outside that region (a repeated key
-    is matched differently when the whole table is seen).
+    their longest common head and tail (cut at line boundaries) is looked at, and of it
+    only the lines not found byte for byte at the other place are parsed (two edits far
+    apart make a wide region of unchanged lines). None (read the files whole) when a file
+    is missing or irregular, a record may span lines, the header differs, or a key of the
+    lines parsed also occurs on another line (a repeated key is matched differently when
+    the whole table is seen).
 
     >>> compare_files(table("claims"), None, None) is None  # doctest: +SKIP
     True

@@ -160,7 +160,7 @@ EDITS: dict[str, tuple[list[str], bool]] = {
     "last row deleted": (BASE[:-1], True),
     "every row deleted": (BASE[:1], True),
     "key repeated far away": ([*BASE, _row("act-0003", "name3", "again")], False),
-    "actor of the key elsewhere": ([*BASE, _row("act-0003", "other")], False),
+    "actor of the key elsewhere": ([*BASE, _row("act-0003", "other")], True),  # another alias: another key
     "line break taken out": ([*BASE[:10], BASE[10] + " " + BASE[11], *BASE[12:]], False),  # a broken row
     "line break put in": ([*BASE[:10], BASE[10][:5], BASE[10][5:], *BASE[11:]], False),  # two broken rows
     "header changed": ([HEADER.replace("alias_type", "kind"), *BASE[1:]], False),

@@ -344,21 +344,24 @@ def _line_hashes(mapped: mmap.mmap, bounds: np.ndarray) -> np.ndarray:
     return found
 
 
-def _keys_elsewhere(mapped: mmap.mmap, first: int, last: int, firsts: set[str], allowed: set[int]) -> bool | None:
-    """Whether a line of ``mapped[first:last]`` not starting at one of ``allowed`` has one of ``firsts`` as its first cell.
+def _keys_elsewhere(
+    mapped: mmap.mmap, first: int, last: int, keys: set[tuple[str, ...]], allowed: set[int]
+) -> bool | None:
+    """Whether a line of ``mapped[first:last]`` not starting at one of ``allowed`` begins with one of ``keys``.
 
-    Quoted or not. None when that cannot be told by looking at bytes (too many
-    keys, or a key that would have to be escaped).
+    A key is the values of the first cells of a line, each quoted or not. None
+    when that cannot be told by looking at bytes (too many keys, or a value
+    that would have to be escaped).
     """
     import re
 
-    if len(firsts) > MAX_NEEDLES or any(ch in k for k in firsts for ch in '",\n\r'):
+    if len(keys) > MAX_NEEDLES or any(ch in part for key in keys for part in key for ch in '",\n\r'):
         return None
-    if not firsts:
+    if not keys:
         return False
-    alternatives = b"|".join(re.escape(k.encode("utf-8")) for k in sorted(firsts))
-    pattern = re.compile(b'\n(?:"(?:' + alternatives + b')"|(?:' + alternatives + b"))(?:,|\n)")
-    reach = 4 + max(len(k.encode("utf-8")) for k in firsts)
+    needles = [b",".join(b'"?' + re.escape(part.encode("utf-8")) + b'"?' for part in key) for key in sorted(keys)]
+    pattern = re.compile(b"\n(?:" + b"|".join(needles) + b")(?:,|\n)")
+    reach = 2 + max(len(needle) for needle in needles)  # escaped needles are no shorter than what they match
     for start in range(first, last, COMPARE_BLOCK):
         stop = min(start + COMPARE_BLOCK, last)
         for found in pattern.finditer(mapped, start, min(stop + reach, last)):
@@ -421,7 +424,7 @@ def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> 
         if header_end == 0 or new[:header_end] != old[:header_end] or old[-1:] != b"\n":
             return None
         header = next(csv.reader([old[: header_end - 1].decode("utf-8", "replace").removeprefix("\ufeff")]), [])
-        if not header or header[0] != spec.primary_key[0] or old[:header_end].count(b'"') % 2:
+        if header[: len(spec.primary_key)] != list(spec.primary_key) or old[:header_end].count(b'"') % 2:
             return None
         head = _common_prefix(old, new)
         head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
@@ -443,9 +446,16 @@ def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> 
         new_part = _changed_lines(spec, new, new_bounds, new_kept, first_line)
         if old_part is None or new_part is None:
             return None
-        firsts = {k for part in (old_part, new_part) for k in part.column(spec.primary_key[0]).to_pylist() if k}
+        names = list(spec.primary_key)
+        # A key with an empty part matches nothing, wherever else it occurs.
+        keys = {
+            k
+            for part in (old_part, new_part)
+            for k in zip(*part.select(names).to_pydict().values(), strict=True)
+            if all(k)
+        }
         allowed = set(old_bounds[old_kept].tolist())
-        outside = _keys_elsewhere(old, header_end - 1, len(old), firsts, allowed)
+        outside = _keys_elsewhere(old, header_end - 1, len(old), keys, allowed)
         if outside is None or outside:
             return None
     return Compared(compare_tables(spec, old_part, new_part), new_part)

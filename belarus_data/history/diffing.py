@@ -13,7 +13,7 @@ from pathlib import Path
 from belarus_data.escaping import markdown
 from belarus_data.escaping.terminal import inert, inert_json
 from belarus_data.history.revision import snapshot_at
-from belarus_data.history.tablediff import compare_tables
+from belarus_data.history.tablediff import compare_files, compare_tables
 from belarus_data.storage.csvfile import LINE
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
@@ -65,12 +65,21 @@ def _key_text(primary_key: tuple[str, ...], key: tuple[str | None, ...]) -> str:
 
 
 def compare(base: Snapshot, head: Snapshot) -> Diff:
-    """The record changes from ``base`` to ``head``."""
+    """The record changes from ``base`` to ``head``.
+
+    Each table is compared file to file (:func:`~belarus_data.history.tablediff.compare_files`):
+    a table whose bytes did not change is not parsed, and of a changed one only the
+    region that differs is, so memory does not grow with the tables.
+    """
     result = Diff(base.label, head.label)
     order = {"added": 0, "changed": 1, "withdrawn": 2, "deleted": 3}
     for table in TABLES:
-        new = head.tables[table.name]
-        changes = compare_tables(table, base.tables[table.name], new)
+        compared = compare_files(table, base.file(table.path), head.file(table.path))
+        if compared is None:  # irregular files: read whole, as they are
+            new = head.table(table.name)
+            changes = compare_tables(table, base.table(table.name), new)
+        else:
+            changes, new = compared.changes, compared.new
         lines = new.column(LINE).to_pylist()
         found: list[RecordChange] = []
         for index in changes.added:

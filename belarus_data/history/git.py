@@ -20,6 +20,10 @@ MAIN_BRANCH = "main"
 GIT_TIMEOUT_SECONDS = 60
 
 
+# Reading a large blob out of a pack maps the pack in windows of this size, at most this much at once.
+SMALL_PACK_WINDOWS = ("-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=128m")
+
+
 class GitBaseError(ValueError):
     """The base revision cannot be used: no git, not a checkout, or an unknown revision."""
 
@@ -192,13 +196,15 @@ def write_blob(root: Path, commit: str, relative: str, target: Path) -> bool:
     """Write ``relative`` (a path under ``root``) as stored at ``commit`` into ``target``; False if absent there.
 
     git writes the blob straight into the file: a 700 MB table is neither piped
-    through Python nor held in it.
+    through Python nor held in it; nor in git, whose pack is mapped a few small
+    windows at a time (by default git maps up to 1 GiB of it at once, resident
+    as it is read).
     """
     spec = _present(root, commit, relative)
     if spec is None:
         return False
     with target.open("wb") as out:
-        _git(root, "cat-file", "blob", spec, out=out)
+        _git(root, *SMALL_PACK_WINDOWS, "cat-file", "blob", spec, out=out)
     return True
 
 

@@ -8,6 +8,9 @@ that really differ (usually a handful) are turned into Python objects; on
 
 from __future__ import annotations
 
+import csv
+import itertools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -234,7 +237,7 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
         head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
         tail = _common_suffix(old, cur, head)
         # Forward to the end of the line the tail starts in: both files share those bytes.
-        cut = old.find(b"\n", max(len(old) - tail - 1, head))
+        cut = old.find(b"\n", max(len(old) - tail, head))
         old_stop = cut + 1 if cut >= 0 else len(old)
         new_stop = len(cur) - (len(old) - old_stop)
         first_line = _line_feeds(old, 0, head) + 1  # the region's first line, the same in both files
@@ -258,3 +261,210 @@ def changes_since(spec: Table, stored: Path | None, new_path: Path, new: ParsedT
     for k, pair in enumerate(found.differing):
         found.differing[k] = Pair(first_row + pair.index, pair.old_line, pair.old, pair.new)
     return found
+
+
+@dataclass
+class Compared:
+    """A table's changes between two files, with the rows of the new file that its indices point into."""
+
+    changes: TableChanges  # row indices are into ``new``
+    new: pa.Table  # the schema's columns plus ``__line`` (the real line in the new file)
+
+
+MAX_NEEDLES = 256  # keys looked for outside the changed region in one pass; beyond that the files are read whole
+
+
+def _open_mapped(path: Path | None) -> mmap.mmap | None:
+    """``path`` memory-mapped for reading, if it is a non-empty regular file reached without a link."""
+    import mmap
+
+    from belarus_data.storage.csvfile import MAX_FILE_BYTES
+    from belarus_data.storage.paths import open_regular
+
+    handle = None if path is None or path.is_symlink() else open_regular(path)
+    if handle is None:
+        return None
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0 or size > MAX_FILE_BYTES:
+            return None
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
+    """The line feeds in ``mapped[first:last]`` (whole lines), or None if a record there may span lines.
+
+    A line with an odd number of quotes opens (or closes) a quoted cell across a
+    line break; a carriage return may end a line for one reader and not another.
+    """
+    import numpy as np
+
+    count, parity = 0, 0
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        block = _block(mapped, start, stop)
+        if np.any(block == 13):
+            return None
+        feeds, quotes = np.flatnonzero(block == 10), np.flatnonzero(block == 34)
+        _release(mapped, start, stop)
+        # The quotes before each line feed (since ``first``) must be even in number.
+        if np.any((np.searchsorted(quotes, feeds) + parity) & 1):
+            return None
+        parity = (parity + len(quotes)) & 1
+        count += len(feeds)
+    return count if parity == 0 else None
+
+
+def _line_bounds(mapped: mmap.mmap, first: int, last: int) -> np.ndarray | None:
+    """Where each line of ``mapped[first:last]`` starts, then where the last one ends; None as in :func:`_one_line_rows`."""
+    import numpy as np
+
+    starts, parity = [np.array([first], dtype=np.int64)], 0
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        block = _block(mapped, start, stop)
+        if np.any(block == 13):
+            return None
+        feeds, quotes = np.flatnonzero(block == 10), np.flatnonzero(block == 34)
+        _release(mapped, start, stop)
+        if np.any((np.searchsorted(quotes, feeds) + parity) & 1):
+            return None
+        parity = (parity + len(quotes)) & 1
+        starts.append(feeds + (start + 1))
+    bounds = np.concatenate(starts)
+    if parity:
+        return None
+    return bounds if bounds[-1] == last else np.append(bounds, last)  # the last line may lack its line feed
+
+
+HASHED_LINES = 16384  # lines hashed between releases of the pages read
+
+
+def _line_hashes(mapped: mmap.mmap, bounds: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each line's bytes (line feed included)."""
+    import numpy as np
+
+    found = np.empty(len(bounds) - 1, dtype=np.int64)
+    for first in range(0, len(found), HASHED_LINES):
+        last = min(first + HASHED_LINES, len(found))
+        edges = bounds[first : last + 1].tolist()
+        found[first:last] = [hash(mapped[a:b]) for a, b in itertools.pairwise(edges)]
+        _release(mapped, edges[0], edges[-1])
+    return found
+
+
+def _keys_elsewhere(
+    mapped: mmap.mmap, first: int, last: int, keys: set[tuple[str, ...]], allowed: set[int]
+) -> bool | None:
+    """Whether a line of ``mapped[first:last]`` not starting at one of ``allowed`` begins with one of ``keys``.
+
+    A key is the values of the first cells of a line, each quoted or not. None
+    when that cannot be told by looking at bytes (too many keys, or a value
+    that would have to be escaped).
+    """
+    import re
+
+    if len(keys) > MAX_NEEDLES or any(ch in part for key in keys for part in key for ch in '",\n\r'):
+        return None
+    if not keys:
+        return False
+    needles = [b",".join(b'"?' + re.escape(part.encode("utf-8")) + b'"?' for part in key) for key in sorted(keys)]
+    pattern = re.compile(b"\n(?:" + b"|".join(needles) + b")(?:,|\n)")
+    reach = 2 + max(len(needle) for needle in needles)  # escaped needles are no shorter than what they match
+    for start in range(first, last, COMPARE_BLOCK):
+        stop = min(start + COMPARE_BLOCK, last)
+        for found in pattern.finditer(mapped, start, min(stop + reach, last)):
+            if found.start() < stop and found.start() + 1 not in allowed:
+                return True
+        _release(mapped, start, stop)
+    return False
+
+
+def _changed_lines(
+    spec: Table, mapped: mmap.mmap, bounds: np.ndarray, kept: np.ndarray, first_line: int
+) -> pa.Table | None:
+    """The lines ``kept`` (indices into ``bounds``) read as a table, with their real line numbers; None if irregular."""
+    import numpy as np
+    import pyarrow as pa
+
+    header = mapped[: mapped.find(b"\n") + 1]
+    body = [mapped[int(bounds[i]) : int(bounds[i + 1])] for i in kept.tolist()]
+    if body and not body[-1].endswith(b"\n"):
+        body[-1] += b"\n"
+    part = read_arrow(header + b"".join(body), spec)
+    lines = np.asarray(part.column(LINE))
+    if part.num_rows != len(kept) or not np.array_equal(lines, np.arange(2, part.num_rows + 2)):
+        return None
+    return part.set_column(part.num_columns - 1, LINE, pa.array(first_line + kept.astype(np.int64)))
+
+
+def _empty(spec: Table) -> pa.Table:
+    return read_arrow(None, spec)
+
+
+def compare_files(spec: Table, old_path: Path | None, new_path: Path | None) -> Compared | None:
+    """``spec``'s changes from the file ``old_path`` to ``new_path``, reading only what differs; None if it cannot.
+
+    Gives what :func:`compare_tables` gives for the two files read whole (:func:`read_arrow`),
+    in memory that does not grow with the files: both are memory-mapped and compared a block
+    at a time. Identical files are not parsed at all; otherwise only the region between
+    their longest common head and tail (cut at line boundaries) is looked at, and of it
+    only the lines not found byte for byte at the other place are parsed (two edits far
+    apart make a wide region of unchanged lines). None (read the files whole) when a file
+    is missing or irregular, a record may span lines, the header differs, or a key of the
+    lines parsed also occurs on another line (a repeated key is matched differently when
+    the whole table is seen).
+
+    >>> compare_files(table("claims"), None, None) is None  # doctest: +SKIP
+    True
+    """
+    import numpy as np
+
+    old = _open_mapped(old_path)
+    new = _open_mapped(new_path) if old is not None else None
+    if old is None or new is None:
+        if old is not None:
+            old.close()
+        return None
+    with old, new:
+        if len(old) == len(new) and _common_prefix(old, new) == len(old):
+            return Compared(TableChanges(), _empty(spec))
+        header_end = old.find(b"\n") + 1
+        if header_end == 0 or new[:header_end] != old[:header_end] or old[-1:] != b"\n":
+            return None
+        header = next(csv.reader([old[: header_end - 1].decode("utf-8", "replace").removeprefix("\ufeff")]), [])
+        if header[: len(spec.primary_key)] != list(spec.primary_key) or old[:header_end].count(b'"') % 2:
+            return None
+        head = _common_prefix(old, new)
+        head = max(old.rfind(b"\n", 0, head) + 1, header_end)  # back to the start of the first differing line
+        tail = _common_suffix(old, new, head)
+        cut = old.find(b"\n", max(len(old) - tail, head))  # forward to the end of that line
+        old_stop = cut + 1 if cut >= 0 else len(old)
+        new_stop = len(new) - (len(old) - old_stop)
+        before = _one_line_rows(old, header_end, head)
+        after = _one_line_rows(old, old_stop, len(old))
+        old_bounds, new_bounds = _line_bounds(old, head, old_stop), _line_bounds(new, head, new_stop)
+        if before is None or after is None or old_bounds is None or new_bounds is None:
+            return None
+        first_line = before + 2  # the region's first line, the same in both files
+        # A line found byte for byte at the other place is the same record there: only the others are read.
+        old_hashes, new_hashes = _line_hashes(old, old_bounds), _line_hashes(new, new_bounds)
+        old_kept = np.flatnonzero(~np.isin(old_hashes, new_hashes))
+        new_kept = np.flatnonzero(~np.isin(new_hashes, old_hashes))
+        old_part = _changed_lines(spec, old, old_bounds, old_kept, first_line)
+        new_part = _changed_lines(spec, new, new_bounds, new_kept, first_line)
+        if old_part is None or new_part is None:
+            return None
+        names = list(spec.primary_key)
+        # A key with an empty part matches nothing, wherever else it occurs.
+        keys = {
+            k
+            for part in (old_part, new_part)
+            for k in zip(*part.select(names).to_pydict().values(), strict=True)
+            if all(k)
+        }
+        allowed = set(old_bounds[old_kept].tolist())
+        outside = _keys_elsewhere(old, header_end - 1, len(old), keys, allowed)
+        if outside is None or outside:
+            return None
+    return Compared(compare_tables(spec, old_part, new_part), new_part)

@@ -137,6 +137,13 @@ class Snapshot:
         stored = self.place.read([spec.path for spec in TABLES])
         return {spec.name: read_arrow(stored[spec.path], spec) for spec in TABLES}
 
+    def table(self, name: str) -> pa.Table:
+        """Table ``name`` read tolerantly, as in :attr:`tables`, without reading the others."""
+        spec = table(name)
+        if "tables" in self.__dict__:  # already read with the rest
+            return self.tables[name]
+        return read_arrow(self.place.read([spec.path])[spec.path], spec)
+
     def parsed(self, name: str, problems: list[Problem]) -> ParsedTable | None:
         """Table ``name`` read strictly: every structural problem goes to ``problems``; None if no row can be read."""
         spec = table(name)

@@ -136,9 +136,7 @@ class Writer:
 
     def __init__(self, root: Path, name: str) -> None:
         self.columns = table(name).columns
-        self.path = root / table(name).path
-        self.keys = len(table(name).primary_key)  # the key is the leading columns (tests/test_generate.py)
-        self.handle = self.path.open("w", encoding="utf-8", newline="")
+        self.handle = (root / table(name).path).open("w", encoding="utf-8", newline="")
         self.csv = csv.writer(self.handle, lineterminator="\n")
         self.csv.writerow(self.columns)
 
@@ -146,16 +144,7 @@ class Writer:
         self.csv.writerow(["" if values.get(c) is None else values[c] for c in self.columns])
 
     def close(self) -> None:
-        """Close the file, its rows put in key order (canonical form: `belarus-data fmt --check` passes)."""
         self.handle.close()
-        header, _, body = self.path.read_bytes().partition(b"\n")
-        lines = body.split(b"\n")[:-1]
-
-        def key(line: bytes) -> list[str]:
-            return next(csv.reader([line.decode("utf-8")]))[: self.keys]
-
-        lines.sort(key=key)
-        self.path.write_bytes(header + b"\n" + b"".join(line + b"\n" for line in lines))
 
 
 def lifecycle(status: str = "active", reason: str | None = None) -> dict[str, str | int | None]:

@@ -291,15 +291,15 @@ def _open_mapped(path: Path | None) -> mmap.mmap | None:
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
-    """The line feeds in ``mapped[first:last]`` (whole lines), or None if a record there may span lines.
+def _feeds(mapped: mmap.mmap, first: int, last: int) -> list[np.ndarray] | None:
+    """The positions of the line feeds in ``mapped[first:last]``, block by block; None if a record there may span lines.
 
     A line with an odd number of quotes opens (or closes) a quoted cell across a
     line break; a carriage return may end a line for one reader and not another.
     """
     import numpy as np
 
-    count, parity = 0, 0
+    found, parity = [], 0
     for start in range(first, last, COMPARE_BLOCK):
         stop = min(start + COMPARE_BLOCK, last)
         block = _block(mapped, start, stop)
@@ -311,29 +311,24 @@ def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
         if np.any((np.searchsorted(quotes, feeds) + parity) & 1):
             return None
         parity = (parity + len(quotes)) & 1
-        count += len(feeds)
-    return count if parity == 0 else None
+        found.append(feeds + start)
+    return found if parity == 0 else None
+
+
+def _one_line_rows(mapped: mmap.mmap, first: int, last: int) -> int | None:
+    """The line feeds in ``mapped[first:last]`` (whole lines), or None if a record there may span lines (:func:`_feeds`)."""
+    found = _feeds(mapped, first, last)
+    return None if found is None else sum(len(feeds) for feeds in found)
 
 
 def _line_bounds(mapped: mmap.mmap, first: int, last: int) -> np.ndarray | None:
-    """Where each line of ``mapped[first:last]`` starts, then where the last one ends; None as in :func:`_one_line_rows`."""
+    """Where each line of ``mapped[first:last]`` starts, then where the last one ends; None as in :func:`_feeds`."""
     import numpy as np
 
-    starts, parity = [np.array([first], dtype=np.int64)], 0
-    for start in range(first, last, COMPARE_BLOCK):
-        stop = min(start + COMPARE_BLOCK, last)
-        block = _block(mapped, start, stop)
-        if np.any(block == 13):
-            return None
-        feeds, quotes = np.flatnonzero(block == 10), np.flatnonzero(block == 34)
-        _release(mapped, start, stop)
-        if np.any((np.searchsorted(quotes, feeds) + parity) & 1):
-            return None
-        parity = (parity + len(quotes)) & 1
-        starts.append(feeds + (start + 1))
-    bounds = np.concatenate(starts)
-    if parity:
+    found = _feeds(mapped, first, last)
+    if found is None:
         return None
+    bounds = np.concatenate([np.array([first], dtype=np.int64), *(feeds + 1 for feeds in found)])
     return bounds if bounds[-1] == last else np.append(bounds, last)  # the last line may lack its line feed
 
 

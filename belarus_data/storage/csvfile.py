@@ -33,6 +33,7 @@ from belarus_data.storage.paths import open_regular, read_file
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
     from belarus_data.storage.tables import Table
 
@@ -377,15 +378,23 @@ def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str], *, one_thr
             if not one_thread
             else pacsv.ReadOptions(column_names=columns, skip_rows=1, use_threads=False, block_size=PARSE_BLOCK),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in columns},
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+            convert_options=string_cells(columns),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
+
+
+def string_cells(columns: list[str]) -> pacsv.ConvertOptions:
+    """Every column read as strings, an empty cell (quoted or not) as null: how every record file is parsed."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in columns},
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
 
 
 def parse_slow(
@@ -654,12 +663,7 @@ def regular_batches(
                         column_names=columns, skip_rows=1, block_size=block_bytes, use_threads=False
                     ),
                     parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types={name: pa.string() for name in columns},
-                        null_values=[""],
-                        strings_can_be_null=True,
-                        quoted_strings_can_be_null=True,
-                    ),
+                    convert_options=string_cells(columns),
                 )
                 for batch in reader:
                     if batch.num_rows == 0:

@@ -30,6 +30,7 @@ from belarus_data.checks.context import Context, Engine
 from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Report
+from belarus_data.storage.arrowpool import reusing_memory
 from belarus_data.storage.paths import resolve_root
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
@@ -117,11 +118,12 @@ def validate(
     True
     """
     tree = Snapshot.of_tree(resolve_root(root))
-    if base is None:
-        return _check(tree, None, engine, changed_only=False)
-    # The base is resolved first: an unusable revision is a usage error, raised before any work.
-    with snapshot_at(tree.root, base) as against:
-        return _check(tree, against, engine, changed_only=changed_only)
+    with reusing_memory():
+        if base is None:
+            return _check(tree, None, engine, changed_only=False)
+        # The base is resolved first: an unusable revision is a usage error, raised before any work.
+        with snapshot_at(tree.root, base) as against:
+            return _check(tree, against, engine, changed_only=changed_only)
 
 
 def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_only: bool) -> Report:

@@ -1,0 +1,72 @@
+"""Which allocator Arrow uses while the library reads and checks a dataset.
+
+pyarrow's default pool on Linux is mimalloc, which hands freed pages back to
+the system within milliseconds; the next block of a parse or a check then
+faults in fresh pages that the kernel must zero first. At 1M claims that page
+zeroing was 23% of a validation's CPU time, and its run-to-run spread (sys time
+1.9–5.0 s) was most of the benchmark's noise. jemalloc, which pyarrow also ships on
+Linux, keeps freed pages for reuse a while: sys time 1.5 s, steady, and a lower peak
+(see benchmarks/README.md). Where pyarrow was built without jemalloc, or the user
+chose a pool through ``ARROW_DEFAULT_MEMORY_POOL``, nothing changes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+CHOSEN_BY_USER = "ARROW_DEFAULT_MEMORY_POOL"  # pyarrow's own setting: respected as it is
+
+_lock = threading.Lock()
+_depth = 0  # nested or concurrent uses: the pool is restored when the last one ends
+_restore: pa.MemoryPool | None = None
+
+
+def reusing_pool() -> pa.MemoryPool | None:
+    """jemalloc's pool, if this pyarrow has it and the user chose no pool; else None."""
+    import pyarrow as pa
+
+    if os.environ.get(CHOSEN_BY_USER):
+        return None
+    try:
+        return pa.jemalloc_memory_pool()
+    except (NotImplementedError, pa.ArrowNotImplementedError):
+        return None
+
+
+@contextmanager
+def reusing_memory() -> Iterator[None]:
+    """Within the block, Arrow allocates from :func:`reusing_pool` (when there is one).
+
+    Arrays made inside keep working after it: each holds its own pool.
+
+    >>> with reusing_memory():
+    ...     pass
+    """
+    global _depth, _restore
+    import pyarrow as pa
+
+    pool = reusing_pool()
+    if pool is None:
+        yield
+        return
+    with _lock:
+        if _depth == 0:
+            _restore = pa.default_memory_pool()
+            pa.set_memory_pool(pool)
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _restore is not None:
+                pa.set_memory_pool(_restore)
+                _restore = None
+                pool.release_unused()  # what it kept for reuse is not kept past the work (an export follows)

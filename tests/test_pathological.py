@@ -195,10 +195,13 @@ def test_root_discovery_reads_a_bounded_descriptor(root: Path) -> None:
 
 
 def test_misplaced_quotes_are_found_across_scan_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Blocks end at line ends (a line's quotes are judged together); the line numbers run on across blocks."""
+    """Blocks and pieces end at line ends (a line's quotes are judged together); line numbers run on across them."""
     from belarus_data.storage import csvfile
 
-    monkeypatch.setattr(csvfile, "SCAN_BLOCK", 5000)  # dozens of blocks, none starting on a page boundary
+    # Dozens of blocks and pieces, none starting on a page boundary: the streamed scan and the pieces
+    # read by two threads both number lines across them.
+    monkeypatch.setattr(csvfile, "SCAN_BLOCK", 5000)
+    monkeypatch.setattr(csvfile, "PIECE_BYTES", 5000)
     spec = table("actor_aliases")
     row = "act-blr,Belarus,name,en,Latn,1,2026-11-20,2026-11-20,active,\n"
     lines = [",".join(spec.columns) + "\n"] + [row] * 5000

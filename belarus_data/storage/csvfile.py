@@ -16,8 +16,11 @@ skipped.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import dataclasses
 import io
+import itertools
 import os
 import stat
 from collections import Counter
@@ -358,27 +361,41 @@ def quote_faults(block: np.ndarray, first_line: int, newlines: np.ndarray | None
 PARSE_BLOCK = 4 << 20  # bytes per parsed block (and chunk of each column) when a file is parsed on one thread
 
 
-def parse_fast(data: str | bytes | pa.NativeFile, columns: list[str], *, one_thread: bool = False) -> pa.Table | None:
-    """Parse with pyarrow; None if the file has any structural irregularity (or invalid UTF-8).
+def parse_fast(
+    data: str | bytes | pa.NativeFile | pa.Buffer,
+    columns: list[str],
+    *,
+    header: bool = True,
+    one_thread: bool = False,
+    utf8_checked: bool = False,
+) -> pa.Table | None:
+    """Parse with pyarrow; None if the data has any structural irregularity (or invalid UTF-8).
 
-    ``one_thread``: on the calling thread alone, in blocks of :data:`PARSE_BLOCK`
-    (on two cores pyarrow's threaded parse spent ~60% more CPU for little less
-    wall time, and the other core has other work then: see :func:`read_regular`).
+    ``header``: the first line is the header (skipped). ``one_thread``: on the
+    calling thread alone, in blocks of :data:`PARSE_BLOCK` (on two cores
+    pyarrow's threaded parse spent ~60% more CPU; :func:`read_regular` runs two
+    pieces side by side instead). ``utf8_checked``: the caller has checked all
+    the bytes are UTF-8 at once, so Arrow does not check each cell again.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    options = string_cells(columns)
+    options.check_utf8 = not utf8_checked
     try:
         return pacsv.read_csv(
-            # Files and bytes are parsed in place; Arrow checks that every string cell is valid UTF-8.
+            # Files and bytes are parsed in place.
             data
             if isinstance(data, pa.NativeFile)
-            else pa.BufferReader(data if isinstance(data, bytes) else data.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1)
-            if not one_thread
-            else pacsv.ReadOptions(column_names=columns, skip_rows=1, use_threads=False, block_size=PARSE_BLOCK),
+            else pa.BufferReader(data.encode("utf-8") if isinstance(data, str) else data),
+            read_options=pacsv.ReadOptions(
+                column_names=columns,
+                skip_rows=1 if header else 0,
+                use_threads=not one_thread,
+                **({"block_size": PARSE_BLOCK} if one_thread else {}),
+            ),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=string_cells(columns),
+            convert_options=options,
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
@@ -580,37 +597,144 @@ def scan_regular(path: Path) -> Scan | None:
         return Scan(mapped[: mapped.find(b"\n")], newlines, faults)
 
 
+PIECE_BYTES = 8 << 20  # a whole file is scanned and parsed in pieces of whole lines about this size
+PIECE_THREADS = 2  # pieces read at a time
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What one piece of a file held: its rows, its LFs and its misplaced quotes (lines counted from 0 in the piece)."""
+
+    rows: pa.Table
+    newlines: int
+    faults: list[QuoteFault]
+
+
+def _utf8(data: pa.Buffer) -> bool:
+    """Whether ``data`` is valid UTF-8: Arrow's check, on the bytes as one string (no copy)."""
+    import numpy as np
+    import pyarrow as pa
+
+    as_text = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, data.size], dtype=np.int64)), data)
+    try:
+        as_text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: list[str], first: bool) -> _Piece | None:
+    """Scan the lines in ``mapped[begin:end]`` and parse them (the header too if ``first``); None if irregular.
+
+    The piece's bytes are checked for UTF-8 once, as a whole: cells are split at
+    ASCII bytes, which never fall inside a character, so every cell of a valid
+    piece is valid and pyarrow need not check each one (that was 30% of its parse).
+    """
+    import mmap
+
+    import numpy as np
+
+    if mapped.find(b"\x00", begin, end) >= 0 or mapped.find(b"\r", begin, end) >= 0:
+        return None
+    piece = whole.slice(begin, end - begin)
+    try:
+        if not _utf8(piece):
+            return None
+        block = np.frombuffer(mapped, dtype=np.uint8, count=end - begin, offset=begin)
+        ends = np.flatnonzero(block == LF)
+        faults = quote_faults(block, 0, ends) if mapped.find(b'"', begin, end) >= 0 else []
+        newlines = len(ends)
+        del block, ends  # a live numpy view would keep the mapping from closing
+        rows = parse_fast(piece, columns, header=first, one_thread=True, utf8_checked=True)
+    finally:
+        del piece
+        if hasattr(mmap, "MADV_DONTNEED"):  # the file's pages need not stay in this process's memory
+            page = begin - begin % mmap.PAGESIZE
+            mapped.madvise(mmap.MADV_DONTNEED, page, end - page)
+    # A quoted line break would make a row span two lines and shift every line number after it.
+    if rows is None or rows.num_rows != newlines - (1 if first else 0) or not cells_fit(rows) or _has_empty_row(rows):
+        return None
+    return _Piece(rows, newlines, faults)
+
+
+def _read_pieces(mapped: Any, columns: list[str]) -> list[_Piece] | None:
+    """Every piece of a mapped file, read two at a time; None at the first irregular one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+
+    if mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return None
+    if mapped[-1:] != b"\n" or not _header_is(mapped[: mapped.find(b"\n")], columns):
+        return None
+    cuts = [0]
+    while cuts[-1] < len(mapped):
+        cut = mapped.find(b"\n", cuts[-1] + PIECE_BYTES)
+        cuts.append(len(mapped) if cut < 0 else cut + 1)
+    whole = pa.py_buffer(mapped)
+    pieces = []
+    with ThreadPoolExecutor(max_workers=PIECE_THREADS, thread_name_prefix="belarus-data-parse") as pool:
+        reading = [
+            pool.submit(_read_piece, mapped, whole, begin, end, columns, begin == 0)
+            for begin, end in itertools.pairwise(cuts)
+        ]
+        del whole
+        for future in reading:
+            piece = future.result()
+            if piece is None:
+                for rest in reading:
+                    rest.cancel()
+                return None
+            pieces.append(piece)
+    return pieces
+
+
 def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFault]] | None:
     """The table and its misplaced quotes, if the file is otherwise regular; None sends it down the path that words each problem.
 
-    Regular: regular bytes (:func:`scan_regular`), exactly the expected header,
-    and a pyarrow parse (which validates UTF-8) with one row per physical line,
-    no blank line and no cell over the limit. pyarrow reads the file itself, a
-    block at a time: neither a copy of its bytes nor a decoded Python string of
-    it is ever made. The rows of the lines with a misplaced quote are still in
-    the table: the caller reports and drops them.
+    Regular: no BOM, NUL or CR, LF at the end, exactly the expected header,
+    valid UTF-8, and a pyarrow parse with one row per physical line, no blank
+    line and no cell over the limit. The file is memory-mapped and cut into
+    pieces of whole lines (:data:`PIECE_BYTES`), each scanned and parsed on its
+    own, two at a time (Arrow and numpy let go of the GIL): neither a copy of
+    its bytes nor a decoded Python string of it is ever made, and each piece's
+    pages are released once read. The rows of the lines with a misplaced quote
+    are still in the table: the caller reports and drops them.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    import mmap
 
     import pyarrow as pa
 
     handle = open_regular(path)
     if handle is None:
         return None
-    with handle, ThreadPoolExecutor(max_workers=1, thread_name_prefix="belarus-data-parse") as pool:
-        # pyarrow's own reader (no GIL per block) on the file, where /proc names it; parsed on one thread
-        # while this one scans its bytes (both are needed; the parse is used only if the scan passes).
-        by_fd = Path(f"/proc/self/fd/{handle.fileno()}")
-        with pa.OSFile(str(by_fd)) if by_fd.exists() else pa.PythonFile(handle, mode="r") as source:
-            parsing = pool.submit(parse_fast, source, columns, one_thread=True)
-            scanned = regular_scan(path, columns)
-            table = parsing.result()
-    if scanned is None:
+    with handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return None
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        pieces = _read_pieces(mapped, columns)
+    finally:
+        with contextlib.suppress(BufferError):  # a view held by an exception's traceback: the mapping goes with it
+            mapped.close()
+    if pieces is None:
         return None
-    # A quoted line break would make a row span two lines and shift every line number after it.
-    if table is None or table.num_rows != scanned.newlines - 1 or not cells_fit(table) or _has_empty_row(table):
+    faults: list[QuoteFault] = []
+    line = 1  # the physical line each piece starts on
+    for piece in pieces:
+        faults += [dataclasses.replace(fault, line=fault.line + line) for fault in piece.faults]
+        line += piece.newlines
+    if any(fault.line == 1 for fault in faults):
         return None
-    return table, scanned.faults
+    return pa.concat_tables([piece.rows for piece in pieces]), faults
+
+
+def _header_is(line: bytes, columns: list[str]) -> bool:
+    """Whether the header line names exactly ``columns``, in order."""
+    try:
+        return next(csv.reader([line.decode("utf-8")], strict=True)) == columns
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return False
 
 
 class Irregular(Exception):
@@ -622,11 +746,7 @@ def regular_scan(path: Path, columns: list[str]) -> Scan | None:
     scanned = scan_regular(path)
     if scanned is None:
         return None
-    try:
-        header = next(csv.reader([scanned.header.decode("utf-8")], strict=True))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
-        return None
-    if header != columns or any(fault.line == 1 for fault in scanned.faults):
+    if not _header_is(scanned.header, columns) or any(fault.line == 1 for fault in scanned.faults):
         return None
     return scanned
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conftest import VALID
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from belarus_data import validate
@@ -104,6 +104,9 @@ def test_random_descriptor_never_crashes_its_check(data: bytes) -> None:
     column=st.integers(min_value=0, max_value=40),
     value=nasty_text,
 )
+# Found by this test: a quote replaced by "0" made the loader say "set end to 1" (the offsets rule)
+# where validate says the quote is not in the text (what the loader now says too).
+@example(name="claims", row=0, column=7, value="0")
 def test_mutated_cells_give_problems_and_loaders_agree(name: str, row: int, column: int, value: str) -> None:
     table = next(t for t in TABLES if t.name == name)
     with dataset() as root:

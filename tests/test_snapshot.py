@@ -105,3 +105,58 @@ def test_files_written_for_a_revision_go_when_it_is_closed(repo: Path) -> None:
 def test_an_unusable_revision_is_refused_when_the_snapshot_is_made(repo: Path, ref: str) -> None:
     with pytest.raises(GitBaseError):
         snapshot_at(repo, ref)
+
+
+def _reference_changes(repo: Path, commit: str) -> set[str]:
+    """What ``git diff --name-only`` says (it reads and compares the files itself)."""
+    out = git(repo, "diff", "--name-only", "--no-renames", "--relative", "-z", commit, "--", ".")
+    return {p for p in out.split("\0") if p}
+
+
+def _touch(path: Path) -> None:
+    """Change a file's times (and so git's stat data) but not its bytes."""
+    import os
+
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns + 10**9, info.st_mtime_ns + 10**9))
+
+
+def test_changed_paths_agree_with_git_diff_on_every_kind_of_change(repo: Path) -> None:
+    """Touched only: not changed (git's index is stale, the bytes are not); every real change is listed."""
+    from belarus_data.history.git import changed_paths
+
+    base = git(repo, "rev-parse", "HEAD").strip()
+    records = repo / "records"
+    _touch(records / "actors.csv")  # stat-dirty, same bytes
+    _touch(records / "texts" / next(p.name for p in (records / "texts").iterdir()))
+    line = line_of(repo, "claims", "clm-fx4d5e6f")
+    set_cell(repo, "claims", line, "statement", "An edit that is not committed.")  # content changed
+    events = (records / "events.csv").read_bytes()
+    (records / "events.csv").write_bytes(events.replace(b"active", b"activf", 1))  # same size, other bytes
+    (records / "event_participants.csv").unlink()  # deleted
+    sources = (records / "sources.csv").read_bytes()
+    (records / "sources.csv").write_bytes(sources + b"")
+    git(repo, "add", "records/sources.csv")  # staged, same bytes: not a change
+    aliases = records / "actor_aliases.csv"
+    aliases.write_bytes(aliases.read_bytes() + b"x\n")
+    git(repo, "add", "records/actor_aliases.csv")
+    aliases.write_bytes(aliases.read_bytes()[:-2])  # staged a change, then undid it in the tree: git diff says none
+    expected = {"records/claims.csv", "records/events.csv", "records/event_participants.csv"}
+    assert _reference_changes(repo, base) == expected  # (git diff refreshes its index as it goes)
+    _touch(records / "actors.csv")
+    assert changed_paths(repo, base) == expected | {"records/actor_aliases.csv"}  # staged differently: listed
+    git(repo, "reset", "-q", "--", "records/actor_aliases.csv")
+    _touch(records / "actors.csv")
+    assert changed_paths(repo, base) == _reference_changes(repo, base) == expected
+
+
+def test_a_file_replaced_by_a_link_is_changed_and_never_followed(repo: Path, tmp_path: Path) -> None:
+    from belarus_data.history.git import changed_paths
+
+    base = git(repo, "rev-parse", "HEAD").strip()
+    actors = repo / "records" / "actors.csv"
+    outside = tmp_path / "outside.csv"
+    outside.write_bytes(actors.read_bytes())  # the very same bytes, elsewhere
+    actors.unlink()
+    actors.symlink_to(outside)
+    assert changed_paths(repo, base) == {"records/actors.csv"} == _reference_changes(repo, base)

@@ -169,7 +169,7 @@ class Snapshot:
         return self.place.file(relative)
 
     def changed_paths(self) -> set[str]:
-        """Tracked paths whose content here differs from the working tree (none, for the working tree)."""
+        """Tracked paths whose content here may differ from the working tree (none, for the working tree)."""
         return self.place.changed_paths()
 
     def differs_from_tree(self, relative: str) -> bool:

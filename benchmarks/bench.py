@@ -345,6 +345,7 @@ FLOORS: dict[str, tuple[str, ...]] = {
 def stages(root: Path) -> list[list[object]]:
     """The validation of ``root`` check by check, in one process: [stage, wall s, CPU s] rows."""
     from belarus_data.checks.context import Context
+    from belarus_data.storage.arrowpool import reusing_memory
     from belarus_data.storage.snapshot import Snapshot
     from belarus_data.validation import LANES
 
@@ -354,11 +355,13 @@ def stages(root: Path) -> list[list[object]]:
     def read() -> None:
         ctx.tables = tree.parsed_tables(ctx.problems)
 
-    table: list[list[object]] = [["read tables", *_timed(read)]]
-    for lane in LANES:
-        for check in lane:
-            name = f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
-            table.append([name, *_timed(lambda check=check: check(ctx))])  # type: ignore[misc]
+    table: list[list[object]] = []
+    with reusing_memory():  # the allocator validate() itself uses
+        table.append(["read tables", *_timed(read)])
+        for lane in LANES:
+            for check in lane:
+                name = f"{check.__module__.rsplit('.', 1)[-1]}.{check.__name__}"
+                table.append([name, *_timed(lambda check=check: check(ctx))])  # type: ignore[misc]
     if ctx.problems:
         raise SystemExit(f"the generated dataset is invalid: {ctx.problems[0].as_text()}")
     return table
@@ -639,11 +642,9 @@ def machine(load: str) -> list[str]:
         pass
     cores = os.cpu_count() or 0
     busy = "unknown"
-    try:
-        idle = os.getloadavg()[0] < 0.5 * cores
+    if load != "unknown":  # judged by the load at the start: by the end it is this run's own
+        idle = float(load.split(",")[0]) < 0.5 * cores
         busy = "yes" if idle else "no: other work was running, wall times are upper bounds"
-    except OSError:
-        pass
     return [
         f"- command: `{' '.join(['python', 'benchmarks/bench.py', *sys.argv[1:]])}`",
         f"- machine: {cores} CPUs ({model}){mem}, SHA-NI {'present' if 'sha_ni' in flags else 'absent'} "

@@ -568,9 +568,7 @@ def scan_regular(path: Path) -> Scan | None:
             return None
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     with mapped:
-        if mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return None
-        if mapped[-1:] != b"\n":
+        if not _plain_ends(mapped):
             return None
         newlines = 0
         faults: list[QuoteFault] = []
@@ -663,9 +661,7 @@ def _read_pieces(mapped: Any, columns: list[str]) -> list[_Piece] | None:
 
     import pyarrow as pa
 
-    if mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return None
-    if mapped[-1:] != b"\n" or not _header_is(mapped[: mapped.find(b"\n")], columns):
+    if not _plain_ends(mapped) or not _header_is(mapped[: mapped.find(b"\n")], columns):
         return None
     cuts = [0]
     while cuts[-1] < len(mapped):
@@ -727,6 +723,13 @@ def read_regular(path: Path, columns: list[str]) -> tuple[pa.Table, list[QuoteFa
     if any(fault.line == 1 for fault in faults):
         return None
     return pa.concat_tables([piece.rows for piece in pieces]), faults
+
+
+def _plain_ends(mapped: Any) -> bool:
+    """Whether a (non-empty) mapped file starts without a byte-order mark and ends with a line feed."""
+    return not (mapped[:3] == codecs.BOM_UTF8 or mapped[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and (
+        mapped[-1:] == b"\n"
+    )
 
 
 def _header_is(line: bytes, columns: list[str]) -> bool:

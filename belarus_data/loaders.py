@@ -35,6 +35,7 @@ from belarus_data.checks.context import Context
 from belarus_data.models import integers
 from belarus_data.models.columns import Column
 from belarus_data.problems import DatasetError, Problem
+from belarus_data.storage.arrowpool import release_unused_memory
 from belarus_data.storage.csvfile import Irregular, read_bytes
 from belarus_data.storage.derived import derived_columns, with_date_bounds
 from belarus_data.storage.paths import resolve_root
@@ -248,9 +249,6 @@ def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
 
 
-IrregularFile = Irregular  # the name this module's callers know
-
-
 def regular_rows(spec: Table, root: Path) -> int | None:
     """How many records ``spec``'s file holds, if :func:`regular_batches` may read it; else None.
 
@@ -274,7 +272,7 @@ def regular_batches(spec: Table, root: Path, expected: int, block_bytes: int | N
     """The cells of a file :func:`regular_rows` accepted, as string tables of one block each (empty cell = null).
 
     Read by :func:`belarus_data.storage.csvfile.regular_batches` (the one streamed
-    reader); raises :class:`IrregularFile` where the strict reader would not have
+    reader); raises :class:`~belarus_data.storage.csvfile.Irregular` where the strict reader would not have
     parsed it so: a row that is not one line (``expected`` rows in all), an empty
     row, a cell over the limit, invalid UTF-8.
     """
@@ -321,8 +319,8 @@ def _streamed(spec: Table, root: Path, active_only: bool) -> pd.DataFrame | None
             keep = pc.equal(status, ACTIVE) if active_only else pa.array(np.ones(len(status), dtype=bool))
             building.add(with_date_bounds(spec, strings), _one(pc.fill_null(keep, False)))
             del strings, ctx
-            pa.default_memory_pool().release_unused()  # the group's temporaries
-    except IrregularFile:
+            release_unused_memory()  # the group's temporaries
+    except Irregular:
         return None
     return building.frame()
 
@@ -339,16 +337,6 @@ def _groups(batches: Iterator[pa.Table], rows: int, size: int) -> Iterator[list[
             group, count, held = [], 0, 0
     if group:
         yield group
-
-
-def _has_empty_row(data: pa.Table) -> bool:
-    """Whether a row has no value at all (a blank line parses as one): the strict reader words it."""
-    import pyarrow.compute as pc
-
-    empty = pc.is_null(data.column(0))
-    for column in data.columns[1:]:
-        empty = pc.and_(empty, pc.is_null(column))
-    return bool(pc.any(empty).as_py())
 
 
 def _file_state(path: Path) -> tuple[int, int]:

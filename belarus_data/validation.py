@@ -30,7 +30,7 @@ from belarus_data.checks.context import Context, Engine
 from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Report
-from belarus_data.storage.arrowpool import reusing_memory
+from belarus_data.storage.arrowpool import release_unused_memory, reusing_memory
 from belarus_data.storage.paths import resolve_root
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
@@ -180,7 +180,7 @@ def _check_split(tree: Snapshot, ctx: Context, base: Snapshot | None, *, changed
             "checked a text group at a time rather than the changed ones alone"
         )
     ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
-    planning = partitioned.sharing(ctx, ctx.tables)
+    planning = ctx.sharing(ctx.tables)
     planning.problems = []  # kept only if the split goes ahead: otherwise the text check plans (and reports) again
     plan = evidence.plan_texts(planning)
     path = tree.file("records/claims.csv")
@@ -204,7 +204,7 @@ def _check_split(tree: Snapshot, ctx: Context, base: Snapshot | None, *, changed
             for check in TABLE_CHECKS:
                 if check is not cells.check_cells:
                     check(ctx)
-                    partitioned.release_memory()
+                    release_unused_memory()
             partitioned.check_groups(ctx, plan, split)
         finally:
             split.parts.close()

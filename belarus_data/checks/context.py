@@ -57,7 +57,10 @@ class Context:
 
     def narrowed(self, rows: dict[str, np.ndarray]) -> Context:
         """A context holding only ``rows`` of each table (with their own line numbers), sharing the problem list."""
-        tables = {name: parsed.take(rows[name]) for name, parsed in self.tables.items() if name in rows}
+        return self.sharing({name: parsed.take(rows[name]) for name, parsed in self.tables.items() if name in rows})
+
+    def sharing(self, tables: dict[str, ParsedTable]) -> Context:
+        """A context over ``tables`` that reports into this one's problem, skip and note lists."""
         return Context(
             root=self.root,
             tables=tables,

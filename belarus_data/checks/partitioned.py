@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from belarus_data.checks import cells, curation, evidence
 from belarus_data.checks.context import Context
+from belarus_data.storage.arrowpool import release_unused_memory
 from belarus_data.storage.csvfile import Irregular, ParsedTable, regular_batches, regular_scan
 from belarus_data.storage.partitions import Partitions
 from belarus_data.storage.sourcetexts import SourceTexts
@@ -153,37 +154,19 @@ def _check_chunk(
 
     rows = np.arange(chunk.num_rows)
     # Sharing the problem, skip and note lists: what the chunk reports is the validation's.
-    with_sources = sharing(ctx, {"claims": chunk, "sources": ctx.tables["sources"]})
+    with_sources = ctx.sharing({"claims": chunk, "sources": ctx.tables["sources"]})
     if store is None:
         not_shipped.append(evidence.check_unread_sources(with_sources, plan, rows))
         verified = np.zeros(chunk.num_rows, dtype=bool)
     else:
         verified = evidence.check_quotes(with_sources, plan, store, rows, budget)
-    alone = sharing(ctx, {"claims": chunk})
+    alone = ctx.sharing({"claims": chunk})
     alone.quotes_verified = verified
     for check in CHUNK_CHECKS:
         check(alone)
-    release_memory()
-
-
-def release_memory() -> None:
-    """Hand memory Arrow has freed back to the system now.
-
-    Arrow's allocator (mimalloc) keeps freed pages for reuse: between the
-    checks of a split validation that was ~370 MB at 2M claims, enough to
-    break the 2 GiB bound.
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-
-
-def sharing(ctx: Context, tables: dict[str, ParsedTable]) -> Context:
-    return Context(
-        root=ctx.root, tables=tables, problems=ctx.problems, engine=ctx.engine, skips=ctx.skips, notes=ctx.notes
-    )
+    release_unused_memory()
 
 
 def without_claims(ctx: Context) -> Context:
     """The context without the claims table (whose cells are checked chunk by chunk), sharing its lists."""
-    return sharing(ctx, {name: parsed for name, parsed in ctx.tables.items() if name != "claims"})
+    return ctx.sharing({name: parsed for name, parsed in ctx.tables.items() if name != "claims"})

@@ -90,7 +90,8 @@ def _counted_columns(spec: Table, root: Path) -> pa.Table | None:
     """The columns the summary reads, a block at a time; None if the file needs the strict reader."""
     import pyarrow as pa
 
-    from belarus_data.loaders import IrregularFile, regular_batches, regular_rows
+    from belarus_data.loaders import regular_batches, regular_rows
+    from belarus_data.storage.csvfile import Irregular
 
     expected = regular_rows(spec, root)
     if expected is None:
@@ -99,7 +100,7 @@ def _counted_columns(spec: Table, root: Path) -> pa.Table | None:
     try:
         # Only the kept columns' buffers outlive each block.
         parts = [batch.select(wanted) for batch in regular_batches(spec, root, expected)]
-    except IrregularFile:
+    except Irregular:
         return None
     if not parts:
         return pa.table({name: pa.array([], pa.string()) for name in wanted})

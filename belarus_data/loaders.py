@@ -134,9 +134,9 @@ def arrow_to_pandas(spec: Table, data: pa.Table) -> pd.DataFrame:
 # CSV bytes pyarrow's streaming reader parses at a time. It reads up to 32 blocks ahead of the consumer,
 # so this sets the reader's memory: ~40 MB at 1 MiB, over 1 GiB at 32 MiB.
 LOAD_BLOCK_BYTES = 1 << 20
-# Rows checked and converted together: just over checks/cells.py's SCREEN_ROWS, so that free text is
-# screened rather than normalised row by row; or fewer, once they hold this many bytes. Sets the temporaries.
-LOAD_GROUP_ROWS = cells.SCREEN_ROWS + 1
+# Rows checked and converted together: just over checks/cells.py's LARGE_ROWS, so that each group takes the
+# large-column paths (threads, polars' character counts); or fewer, once they hold this many bytes. Sets the temporaries.
+LOAD_GROUP_ROWS = cells.LARGE_ROWS + 1
 LOAD_GROUP_BYTES = 64 << 20
 
 

@@ -27,7 +27,7 @@ def test_reference_flags_are_the_same_whether_values_repeat_or_not(repeats: bool
     rule = c.id_column("src", "src-x")
     rng = random.Random(16)
     pool = [f"src-gen-{k:06d}" for k in range(50 if repeats else 10**6)]
-    values: list[str | None] = [rng.choice(pool) for _ in range(cells.SCREEN_ROWS + 1000)]
+    values: list[str | None] = [rng.choice(pool) for _ in range(cells.LARGE_ROWS + 1000)]
     for bad in BAD:
         for row in (0, len(values) - 1, rng.randrange(len(values))):
             values[row] = bad

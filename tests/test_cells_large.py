@@ -1,8 +1,8 @@
-"""Above the screen threshold the fast engine reads bytes, not regexes: it must still agree with the rows engine.
+"""On a large table the fast engine reads bytes, not regexes: it must still agree with the rows engine.
 
-tests/test_engines_agree.py works on small datasets, where free text is
-checked exactly; here a generated table is large enough
-(> cells.SCREEN_ROWS rows) for the byte screen, the byte-level ID, tag and
+tests/test_engines_agree.py works on small datasets; here a generated table
+is large enough (> cells.LARGE_ROWS rows) for the columns to be flagged on
+threads, and for the byte screen of free text, the byte-level ID, tag and
 whole-number checks and the per-chunk length counts to decide which rows
 Pydantic sees.
 """
@@ -44,10 +44,10 @@ BAD_VALUES = {
 
 
 def test_large_generated_dataset_with_broken_cells(tmp_path: Path) -> None:
-    root = load_generator().generate(cells.SCREEN_ROWS + 500, tmp_path / "generated", seed=4)
+    root = load_generator().generate(cells.LARGE_ROWS + 500, tmp_path / "generated", seed=4)
     path = root / table("claims").path
     rows = read_rows(path)
-    assert len(rows) - 1 > cells.SCREEN_ROWS
+    assert len(rows) - 1 > cells.LARGE_ROWS
     rng = random.Random(4)
     for columns, values in BAD_VALUES.items():
         for value in values:

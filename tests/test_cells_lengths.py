@@ -19,7 +19,7 @@ def chunked(values: list[str | None]) -> pa.ChunkedArray:
     return pa.chunked_array([array.slice(0, third), array.slice(third, third), array.slice(2 * third)])
 
 
-@pytest.mark.parametrize("rows", [len(VALUES) * 10, cells.SCREEN_ROWS + 7], ids=["arrow", "polars"])
+@pytest.mark.parametrize("rows", [len(VALUES) * 10, cells.LARGE_ROWS + 7], ids=["arrow", "polars"])
 def test_characters_are_code_points_whoever_counts_them(rows: int) -> None:
     values = (VALUES * (rows // len(VALUES) + 1))[:rows]
     counted = cells.ColumnArrays(chunked(values)).char_lengths
@@ -29,8 +29,8 @@ def test_characters_are_code_points_whoever_counts_them(rows: int) -> None:
 def test_a_large_column_is_too_long_by_characters_not_bytes() -> None:
     rule = c.text_column(600)
     # 600 Cyrillic letters (1200 bytes) fit; 601 astral characters (2404 bytes) do not; nor 601 ASCII.
-    values = ["ы" * 600, "\U0001f600" * 601, "x" * 601, "x" * 600, None] * (cells.SCREEN_ROWS // 5 + 1)
+    values = ["ы" * 600, "\U0001f600" * 601, "x" * 601, "x" * 600, None] * (cells.LARGE_ROWS // 5 + 1)
     flags = cells.column_flags(chunked(values), rule, required=False)
-    assert len(values) > cells.SCREEN_ROWS
+    assert len(values) > cells.LARGE_ROWS
     assert flags[:5].tolist() == [False, True, True, False, False]
     assert int(flags.sum()) == 2 * (len(values) // 5)

@@ -1,6 +1,6 @@
 """flag_rows screens the columns of a large table in a thread pool: the same flags as one at a time.
 
-SCREEN_ROWS is lowered so that the fixture's small tables take the large-table paths (the pool, and the
+LARGE_ROWS is lowered so that the fixture's small tables take the large-table paths (the pool, and the
 byte screening of free text); each table has one broken row, which both paths must flag.
 """
 
@@ -29,7 +29,7 @@ def test_the_pool_flags_what_one_at_a_time_flags(
 ) -> None:
     set_cell(root, name, line, column, value)
     data = Snapshot.of_tree(root).parsed_tables([])[name].data
-    monkeypatch.setattr(cells, "SCREEN_ROWS", 0)
+    monkeypatch.setattr(cells, "LARGE_ROWS", 0)
     monkeypatch.setattr(cells, "WORKERS", 1)
     alone = cells.flag_rows(table(name), data)
     monkeypatch.setattr(cells, "WORKERS", 2)

@@ -50,7 +50,7 @@ def test_every_non_nfc_string_is_screened() -> None:
 def test_large_and_small_columns_flag_the_same_rows() -> None:
     values = ["Belarus", "Беларусь", "Cafe\u0301", "=1+1", "a\u200bb", "Лукашэнка", "\u0439", "e\u0301x"]
     column = pa.chunked_array([pa.array(values * 3000, pa.string())])
-    assert len(column) > cells.SCREEN_ROWS
+    assert len(column) > cells.LARGE_ROWS
     flagged = cells._free_text_flags(column)[: len(values)].tolist()
     assert flagged == [False, False, True, True, True, False, False, True]
     small = cells._free_text_flags(pa.chunked_array([pa.array(values, pa.string())])).tolist()
@@ -60,7 +60,7 @@ def test_large_and_small_columns_flag_the_same_rows() -> None:
 def big(values: list[str | None], chunks: int = 3) -> pa.ChunkedArray:
     """A column above the screen threshold: ``values`` first, then clean Latin and Cyrillic filler."""
     filler = ["Belarus and Russia", "Беларусь і Расія", "Лукашэнка сказаў: «Не»", None, "Łukašenka — ў Мінску"]
-    rows = values + filler * (cells.SCREEN_ROWS // len(filler) + 1)
+    rows = values + filler * (cells.LARGE_ROWS // len(filler) + 1)
     size = len(rows) // chunks + 1
     return pa.chunked_array([pa.array(rows[k : k + size], pa.string()) for k in range(0, len(rows), size)])
 
@@ -98,7 +98,7 @@ def test_the_byte_screen_flags_every_bad_character_at_either_end(script: str) ->
     for ch in REJECTED + SUSPECT:
         values += [ch + script, script + ch, script[:5] + ch + script[5:]]
     column = big(values)
-    assert len(column) > cells.SCREEN_ROWS
+    assert len(column) > cells.LARGE_ROWS
     flags = cells._free_text_flags(column)
     assert flags[: len(values)].all(), [ascii(v) for v, f in zip(values, flags, strict=False) if not f]
     assert all(model_rejects(v) for v in values[: 3 * len(REJECTED)] if v is not None)

@@ -323,8 +323,8 @@ def test_a_source_text_hash_in_upper_case_is_a_cell_problem(root: Path) -> None:
 
 
 def _large_column(bad: str | None, filler: str = "Кірылічны тэкст") -> pa.ChunkedArray:
-    """More rows than SCREEN_ROWS of one clean script; row 7 holds ``bad`` in the middle, if given."""
-    values = [filler] * (cells.SCREEN_ROWS + 1)
+    """More rows than LARGE_ROWS of one clean script; row 7 holds ``bad`` in the middle, if given."""
+    values = [filler] * (cells.LARGE_ROWS + 1)
     if bad is not None:
         values[7] = filler[:4] + bad + filler[4:]
     return pa.chunked_array([pa.array(values, pa.string())])
@@ -374,9 +374,9 @@ def test_a_record_superseding_itself_is_flagged_alone(root: Path) -> None:
 
 
 def test_the_flags_of_a_large_table_keep_every_column_s_findings() -> None:
-    # Above SCREEN_ROWS the columns are flagged on threads; each column's flags must add to the others.
+    # Above LARGE_ROWS the columns are flagged on threads; each column's flags must add to the others.
     data = _parsed(VALID, "actors")
-    copies = cells.SCREEN_ROWS // data.num_rows + 1
+    copies = cells.LARGE_ROWS // data.num_rows + 1
     big = pa.concat_tables([data] * copies)
     rows = {"name": 3, "updated": 5, "wikidata": 11}  # an early column, a late one, and the row rules
     bad = {"name": "=1", "updated": "2026-11-19", "wikidata": "Q0x"}

@@ -12,7 +12,7 @@ never miss a row the model rejects; ``tests/test_engines_agree.py`` and
 ``tests/test_cells_large.py`` hold them to that.
 
 The fast flags read bytes where a regex per row would cost more: free text
-above SCREEN_ROWS rows is screened on its UTF-8 bytes (a few min/max
+is screened on its UTF-8 bytes (a few min/max
 reductions per cache-sized window; only suspicious lead bytes are decoded),
 IDs and tag lists are checked exactly on their bytes (each distinct value
 once where values repeat), whole numbers by
@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from belarus_data import vocab
 from belarus_data.checks.context import Context
-from belarus_data.models import characters, integers
+from belarus_data.models import integers
 from belarus_data.models import columns as c
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
@@ -43,11 +43,6 @@ from belarus_data.storage.tables import TABLES, Table
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
-
-# RE2 (Arrow) spelling of the characters no text may contain (derived from Unicode properties).
-FORBIDDEN_RE2 = characters.forbidden_class()
-FORMULA_RE2 = "^[=+@\\t\\r-]"
-
 
 def _bool(values: Any) -> np.ndarray:
     """A boolean numpy mask; null counts as True (flagged)."""
@@ -102,9 +97,9 @@ def _date_ok(value: str) -> bool:
         return False
 
 
-# Up to this many rows, free text is checked exactly (NFC-normalised and compared); above it, the bytes
-# are screened (below): normalising costs ~8 µs a row.
-SCREEN_ROWS = 20_000
+# Above this many rows a column is large: its characters are counted by polars, a tag column's distinct
+# values are checked once each, and the table's columns are flagged on threads (each costs a fixed start).
+LARGE_ROWS = 20_000
 
 
 SCANNED_UP_TO = 0x30000
@@ -288,12 +283,9 @@ def _free_text_flags(column: pa.ChunkedArray) -> np.ndarray:
     """Rows that may hold an invisible character, a formula lead or non-NFC text."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    if len(column) <= SCREEN_ROWS:
-        flags: np.ndarray = _bool(pc.match_substring_regex(column, f"{FORBIDDEN_RE2}|{FORMULA_RE2}"))
-        flags |= _bool(pc.not_equal(column, pc.utf8_normalize(column, "NFC")))
-        return flags
+    # Screened at every size: a regex and NFC normalisation of every cell cost 15-60x more, even for a
+    # few thousand rows (the regex is compiled again on every call); flagged rows go to the model.
     if column.num_chunks > 1 and column.nbytes < SMALL_TEXT_CHUNK * column.num_chunks:
         column = pa.chunked_array([column.combine_chunks()])  # small chunks: one copy beats many calls
     scratch = np.empty(WINDOW, dtype=np.uint8)
@@ -397,7 +389,7 @@ def _slug_column_flags(column: pa.ChunkedArray, prefix: str, multi: bool) -> np.
     sample = column.slice(0, DISTINCT_SAMPLE)
     present = len(sample) - sample.null_count
     # Under 3/4 distinct in the sample: uniformly drawn, that is a column of some 10k values or fewer.
-    if len(column) > SCREEN_ROWS and pc.count_distinct(sample).as_py() * 4 < 3 * present:
+    if len(column) > LARGE_ROWS and pc.count_distinct(sample).as_py() * 4 < 3 * present:
         distinct = pc.unique(column).drop_null()
         bad = distinct.filter(pa.array(_slug_flags(distinct, prefix, multi)))
         if len(bad) == 0:
@@ -439,7 +431,7 @@ class ColumnArrays:
         import numpy as np
         import pyarrow.compute as pc
 
-        if len(self.column) > SCREEN_ROWS:
+        if len(self.column) > LARGE_ROWS:
             import polars as pl
 
             counted: np.ndarray = pl.Series(self.column).str.len_chars().fill_null(0).to_numpy()
@@ -611,7 +603,7 @@ def flag_rows(table: Table, data: pa.Table) -> np.ndarray:
         return found
 
     flags = _lifecycle_flags(arrays)
-    if WORKERS > 1 and data.num_rows > SCREEN_ROWS:
+    if WORKERS > 1 and data.num_rows > LARGE_ROWS:
         with ThreadPoolExecutor(WORKERS) as pool:
             for found in pool.map(one, table.columns):
                 flags |= found

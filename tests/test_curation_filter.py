@@ -106,7 +106,7 @@ SENTENCE_ALPHABET = list(".!?…\"'’”)] \t\n\u00a0\u2003\x85\x1c\u200baZж")
 @settings(max_examples=300, deadline=None)
 def test_the_sentence_filter_keeps_every_quote_that_spans_sentences(quotes: list[str]) -> None:
     expected = [spans_sentences(quote) for quote in quotes]
-    with patch.object(curation, "POLARS_ROWS", 1):  # the trimmed-lead filter, then RE2 on what it keeps
+    with patch.object(curation, "POLARS_ROWS", 1):  # the lead filter (polars), then RE2 on what it keeps
         filtered = spans_sentences_each(pa.array(quotes)).tolist()
     assert filtered == expected
     assert spans_sentences_each(pa.array(quotes)).tolist() == expected  # RE2 on every quote

@@ -83,15 +83,33 @@ ROW_CHECKS: frozenset[Check] = frozenset(
 
 
 def run_checks(ctx: Context, rows: Context | None = None) -> None:
-    """Run every check: the lanes side by side, one thread each; row checks on ``rows`` if given."""
+    """Run every check: the lanes side by side, one thread each; row checks on ``rows`` if given.
+
+    The text and paraphrase lanes run their own checks in order (the sentence rule reads what the
+    text check leaves). The table checks depend on none of the others, so they are one queue: the
+    third thread takes them one by one, and so does each of the others once its own lane is done
+    (the many small checks after the cell rules no longer wait for one thread while a core idles).
+    """
+    import threading
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
+
+    *pinned, independent = LANES
+    queue = deque(independent)
+    taking = threading.Lock()
+
+    def next_check() -> Check | None:
+        with taking:
+            return queue.popleft() if queue else None
 
     def run(lane: tuple[Check, ...]) -> None:
         for check in lane:
             check(rows if rows is not None and check in ROW_CHECKS else ctx)
+        while (check := next_check()) is not None:
+            check(rows if rows is not None and check in ROW_CHECKS else ctx)
 
     with ThreadPoolExecutor(max_workers=len(LANES), thread_name_prefix="belarus-data-check") as pool:
-        for lane in [pool.submit(run, lane) for lane in LANES]:
+        for lane in [pool.submit(run, lane) for lane in (*pinned, ())]:
             lane.result()  # re-raises a check's own failure here
 
 

@@ -41,7 +41,7 @@ Check = Callable[[Context], None]
 # Lanes of checks that share nothing but the tables they read (and the problem list, to which they
 # only append): the source texts and what reads what they leave; the paraphrase rule; the rest.
 # Their heavy work is in Arrow and numpy kernels, which release the GIL, so on two cores they overlap;
-# three lanes keep both cores busy to the end (at 1M claims each lane takes 5–7 s on its own).
+# three threads keep both cores busy to the end (the table checks are a queue: see run_checks).
 TEXT_CHECKS: tuple[Check, ...] = (
     evidence.check_source_texts,  # texts and quotes; then quotes_verified is set, for:
     curation.check_quote_in_one_sentence,

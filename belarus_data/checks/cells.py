@@ -35,14 +35,15 @@ from pydantic import ValidationError
 
 from belarus_data import vocab
 from belarus_data.checks.context import Context
-from belarus_data.models import integers
 from belarus_data.models import columns as c
+from belarus_data.models import integers
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
+
 
 def _bool(values: Any) -> np.ndarray:
     """A boolean numpy mask; null counts as True (flagged)."""

@@ -105,8 +105,8 @@ def run_checks(ctx: Context, rows: Context | None = None) -> None:
     def run(lane: tuple[Check, ...]) -> None:
         for check in lane:
             check(rows if rows is not None and check in ROW_CHECKS else ctx)
-        while (check := next_check()) is not None:
-            check(rows if rows is not None and check in ROW_CHECKS else ctx)
+        while (taken := next_check()) is not None:
+            taken(rows if rows is not None and taken in ROW_CHECKS else ctx)
 
     with ThreadPoolExecutor(max_workers=len(LANES), thread_name_prefix="belarus-data-check") as pool:
         for lane in [pool.submit(run, lane) for lane in (*pinned, ())]:

@@ -87,7 +87,11 @@ class SourceTexts:
         end = int(self.start[-1])
         if blocks == 0:
             return np.full(len(nth), end, dtype=np.int64)
-        block = np.clip(np.searchsorted(before, nth, side="right") - 1, 0, blocks - 1)
+        # Searched in increasing order: numpy then narrows each search by the one before. Claims in ID
+        # order point into their texts in no order, and a search from scratch each cost 8x as much.
+        order = np.argsort(nth, kind="stable")
+        block = np.empty(len(nth), dtype=np.int64)
+        block[order] = np.clip(np.searchsorted(before, nth[order], side="right") - 1, 0, blocks - 1)
         rank = nth - before[block]
         # The last block may run into the zero padding after the texts, which is there for this.
         lead = (self.data[: blocks * BLOCK].reshape(blocks, BLOCK)[block] & 0xC0) != 0x80

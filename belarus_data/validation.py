@@ -150,17 +150,18 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     if engine == "fast" and partitioned.worth_it(tree):
         return _check_split(tree, ctx, base, changed_only=changed_only)
     if engine == "fast" and not changed_only:
-        # The texts are read and hashed while claims.csv is parsed (they need only the sources table).
-        ctx.tables = tree.parsed_tables(ctx.problems, skip=("claims",))
+        # The texts are read and hashed while the other tables are parsed (they need only the sources
+        # table): the other core is busy from the start.
+        ctx.tables = tree.parsed_tables(
+            ctx.problems, skip=tuple(spec.name for spec in TABLES if spec.name != "sources")
+        )
         ctx.texts_ahead = evidence.TextsAhead(ctx)
         try:
-            claims = tree.parsed("claims", ctx.problems)
+            rest = tree.parsed_tables(ctx.problems, skip=("sources",))
         except BaseException:
             ctx.texts_ahead.close()
             raise
-        if claims is not None:
-            ctx.tables["claims"] = claims
-        ctx.tables = {spec.name: ctx.tables[spec.name] for spec in TABLES if spec.name in ctx.tables}
+        ctx.tables = {spec.name: (rest | ctx.tables)[spec.name] for spec in TABLES if spec.name in rest | ctx.tables}
     else:
         ctx.tables = tree.parsed_tables(ctx.problems)
     changes = versioning.compare_all(ctx, base) if base is not None else {}

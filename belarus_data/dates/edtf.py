@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,18 +43,27 @@ _LIBRARY_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, OverflowE
 _WHITESPACE = " \t\n\r\x0b\x0c"  # the ASCII whitespace (a value is ASCII by then)
 
 
+# The ``edtf`` package is used by one thread at a time: its grammar (pyparsing, with a packrat cache
+# shared by every thread) is built on first import, and its objects are made and read by parse actions
+# and methods that are not thread-safe. Under concurrent checks a valid set ('[2024..2023]') was once
+# judged not EDTF, an error of the package taken for a rejection. Only the rare shapes that the fast
+# path leaves to the package wait here.
+_LIBRARY_LOCK = threading.RLock()
+
+
 @lru_cache(maxsize=65536)
 def _library(value: str) -> Any | None:
     """The ``edtf`` package's object for ``value``, parsed once (20-60 ms); None if its grammar rejects it."""
-    from edtf import parse_edtf  # lazy: the grammar takes ~0.1 s to build
-    from edtf.parser.edtf_exceptions import EDTFParseException
+    with _LIBRARY_LOCK:
+        from edtf import parse_edtf  # lazy: the grammar takes ~0.1 s to build
+        from edtf.parser.edtf_exceptions import EDTFParseException
 
-    try:
-        return parse_edtf(value)
-    except EDTFParseException:
-        return None
-    except _LIBRARY_ERRORS:
-        return None
+        try:
+            return parse_edtf(value)
+        except EDTFParseException:
+            return None
+        except _LIBRARY_ERRORS:
+            return None
 
 
 @lru_cache(maxsize=65536)
@@ -77,8 +87,9 @@ def parse(value: str) -> DateBounds | None:
     if parsed is None:
         return None
     try:
-        # Fuzzy bounds widen for '~' and '?' qualifiers: the honest range.
-        return DateBounds(to_date(parsed.lower_fuzzy()), to_date(parsed.upper_fuzzy()))
+        with _LIBRARY_LOCK:
+            # Fuzzy bounds widen for '~' and '?' qualifiers: the honest range.
+            return DateBounds(to_date(parsed.lower_fuzzy()), to_date(parsed.upper_fuzzy()))
     except _LIBRARY_ERRORS:
         return None
 
@@ -99,7 +110,8 @@ def stated(value: str) -> DateBounds | None:
     if parsed is None:
         return None
     try:
-        return DateBounds(to_date(parsed.lower_strict()), to_date(parsed.upper_strict()))
+        with _LIBRARY_LOCK:
+            return DateBounds(to_date(parsed.lower_strict()), to_date(parsed.upper_strict()))
     except _LIBRARY_ERRORS:
         return None
 
@@ -145,16 +157,17 @@ def reversal(value: str) -> DateBounds | None:
     if parse(value) is None:
         return None
     if value.startswith(("[", "{")):
-        members = getattr(_library(value), "objects", ())
-        for member in members:
-            if getattr(member, "lower", None) is None or getattr(member, "upper", None) is None:
-                continue  # a single date, not a range
-            try:
-                ends = DateBounds(to_date(member.lower_strict()), to_date(member.upper_strict()))
-            except _LIBRARY_ERRORS:
-                continue
-            if _reversed(ends):
-                return ends
+        parsed = _library(value)
+        with _LIBRARY_LOCK:
+            for member in getattr(parsed, "objects", ()):
+                if getattr(member, "lower", None) is None or getattr(member, "upper", None) is None:
+                    continue  # a single date, not a range
+                try:
+                    ends = DateBounds(to_date(member.lower_strict()), to_date(member.upper_strict()))
+                except _LIBRARY_ERRORS:
+                    continue
+                if _reversed(ends):
+                    return ends
         return None
     bounds = strict(value)
     return bounds if bounds is not None and _reversed(bounds) else None

@@ -161,7 +161,8 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
         except BaseException:
             ctx.texts_ahead.close()
             raise
-        ctx.tables = {spec.name: (rest | ctx.tables)[spec.name] for spec in TABLES if spec.name in rest | ctx.tables}
+        read = rest | ctx.tables
+        ctx.tables = {spec.name: read[spec.name] for spec in TABLES if spec.name in read}
     else:
         ctx.tables = tree.parsed_tables(ctx.problems)
     changes = versioning.compare_all(ctx, base) if base is not None else {}

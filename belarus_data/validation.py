@@ -152,9 +152,8 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
     if engine == "fast" and not changed_only:
         # The texts are read and hashed while the other tables are parsed (they need only the sources
         # table): the other core is busy from the start.
-        ctx.tables = tree.parsed_tables(
-            ctx.problems, skip=tuple(spec.name for spec in TABLES if spec.name != "sources")
-        )
+        sources = tree.parsed("sources", ctx.problems)
+        ctx.tables = {} if sources is None else {"sources": sources}
         ctx.texts_ahead = evidence.TextsAhead(ctx)
         try:
             rest = tree.parsed_tables(ctx.problems, skip=("sources",))

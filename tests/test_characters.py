@@ -165,7 +165,7 @@ def test_id_columns_name_the_invisible_character_not_only_the_pattern() -> None:
     assert err.value.type == "pattern"
 
 
-def test_random_text_gets_the_same_verdict_from_the_model_and_both_screens() -> None:
+def test_random_text_the_model_rejects_is_flagged_by_the_screen_at_both_sizes() -> None:
     rng = random.Random(12)
     forbidden = [chr(a) for a, _ in characters.FORBIDDEN_RANGES[::7]] + [
         chr(b) for _, b in characters.FORBIDDEN_RANGES[::5]

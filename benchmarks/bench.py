@@ -377,6 +377,7 @@ def primitives(root: Path) -> list[list[object]]:
     import pyarrow.csv as pacsv
 
     from belarus_data.checks.curation import INNER_BOUNDARY_RE2
+    from belarus_data.storage.arrowpool import reusing_memory
     from belarus_data.storage.tables import TABLES
 
     parsed: dict[str, pa.Table] = {}
@@ -408,8 +409,6 @@ def primitives(root: Path) -> list[list[object]]:
 
     def utf8() -> None:
         joined[0].validate(full=True)  # the check alone: the texts are laid out as one array beforehand
-
-    from belarus_data.storage.arrowpool import reusing_memory
 
     # Under the allocator validate() and the stages use: with Arrow's default one, the first parse in a
     # fresh process spent 2.2 s of its 3.2 in the kernel (2026-12-01), and the floor exceeded its stage.

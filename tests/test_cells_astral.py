@@ -2,13 +2,12 @@
 
 Lead byte F0 is the first of the 4-byte leads: read as a 3-byte one, U+1BCA0 (a shorthand format
 control, invisible) would become U+06F2 (a digit) and pass. Every unsafe code point in that range
-that such a misreading would hide is tested on the screened path (tables above LARGE_ROWS rows).
+that such a misreading would hide is tested on the byte screen (every free-text column takes it).
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
-import pytest
 
 from belarus_data.checks import cells
 
@@ -24,11 +23,10 @@ def _hidden_by_a_three_byte_reading() -> list[int]:
     return hidden
 
 
-def test_every_unsafe_character_with_lead_byte_f0_is_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_unsafe_character_with_lead_byte_f0_is_flagged() -> None:
     points = _hidden_by_a_three_byte_reading()
     assert 0x1BCA0 in points  # the named example: invisible, and would read as a digit
     sample = sorted({0x1BCA0, *points[:: max(1, len(points) // 400)]})
     values = [f"plain text {chr(p)} more text" for p in sample]
-    monkeypatch.setattr(cells, "LARGE_ROWS", 0)  # the byte screening, as for a large table
     flags = cells._free_text_flags(pa.chunked_array([pa.array(["plain text, nothing hidden", *values])]))
     assert flags.tolist() == [False] + [True] * len(values)

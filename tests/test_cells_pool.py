@@ -1,7 +1,7 @@
 """flag_rows screens the columns of a large table in a thread pool: the same flags as one at a time.
 
-LARGE_ROWS is lowered so that the fixture's small tables take the large-table paths (the pool, and the
-byte screening of free text); each table has one broken row, which both paths must flag.
+LARGE_ROWS is lowered so that the fixture's small tables take the large-table paths (the pool, polars'
+character counts, distinct tag values); each table has one broken row, which both paths must flag.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def test_large_and_small_columns_flag_the_same_rows() -> None:
 
 
 def big(values: list[str | None], chunks: int = 3) -> pa.ChunkedArray:
-    """A column above the screen threshold: ``values`` first, then clean Latin and Cyrillic filler."""
+    """A column above LARGE_ROWS, in chunks: ``values`` first, then clean Latin and Cyrillic filler."""
     filler = ["Belarus and Russia", "Беларусь і Расія", "Лукашэнка сказаў: «Не»", None, "Łukašenka — ў Мінску"]
     rows = values + filler * (cells.LARGE_ROWS // len(filler) + 1)
     size = len(rows) // chunks + 1

@@ -31,6 +31,7 @@ from belarus_data.history import incremental
 from belarus_data.history.revision import snapshot_at
 from belarus_data.problems import Report
 from belarus_data.storage.arrowpool import release_unused_memory, reusing_memory
+from belarus_data.storage.collector import collection_paused
 from belarus_data.storage.paths import resolve_root
 from belarus_data.storage.snapshot import Snapshot
 from belarus_data.storage.tables import TABLES
@@ -136,7 +137,7 @@ def validate(
     True
     """
     tree = Snapshot.of_tree(resolve_root(root))
-    with reusing_memory():
+    with reusing_memory(), collection_paused():
         if base is None:
             return _check(tree, None, engine, changed_only=False)
         # The base is resolved first: an unusable revision is a usage error, raised before any work.

@@ -7,6 +7,8 @@ whichever thread takes it, and a check's failure must still reach the caller.
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 import time
 from collections import Counter
@@ -77,3 +79,47 @@ def test_a_failing_table_check_reaches_the_caller_and_the_others_still_run(
     with pytest.raises(RuntimeError, match="a check's own bug"):
         validation.validate(root)
     assert sum(calls.values()) == len(tables)
+
+
+def test_the_texts_are_planned_on_their_own_thread_and_a_failure_there_reaches_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking every text's path runs beside the parse; what it raises is raised by validate, as before."""
+    from belarus_data.checks import evidence
+
+    root = copy_valid(tmp_path / "valid")
+    planned_on: list[str] = []
+    plan = evidence.plan_texts
+
+    def recording(ctx: Context) -> evidence.TextPlan | None:
+        planned_on.append(threading.current_thread().name)
+        return plan(ctx)
+
+    monkeypatch.setattr(evidence, "plan_texts", recording)
+    assert validation.validate(root).ok
+    assert planned_on == ["belarus-data-texts"]
+
+    def failing(ctx: Context) -> evidence.TextPlan | None:
+        raise PermissionError("records/texts: permission denied")
+
+    monkeypatch.setattr(evidence, "plan_texts", failing)
+    with pytest.raises(PermissionError, match="permission denied"):
+        validation.validate(root)
+
+
+def test_a_text_path_problem_found_while_planning_is_reported(tmp_path: Path) -> None:
+    root = copy_valid(tmp_path / "valid")
+    sources = root / "records" / "sources.csv"
+    lines = sources.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    at = header.index("text_path")
+    row = next(csv.reader([lines[1]]))
+    row[at] = "texts/../../outside.txt"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(row)
+    sources.write_text("".join([lines[0], out.getvalue(), *lines[2:]]), encoding="utf-8")
+    report = validation.validate(root)
+    # The planning's own problem (the cell rules add the pattern one).
+    assert ("records/sources.csv", 2, "text_path", "text-path-unsafe") in {
+        (p.file, p.line, p.field, p.code) for p in report.problems
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from belarus_data.storage.arrays import take_rows
+from belarus_data.storage.arrays import take_cells, take_rows
 
 # Four blocks of five rows: the value of row i is i.
 BLOCKS = pa.Table.from_batches([pa.record_batch({"a": list(range(k * 5, k * 5 + 5))}) for k in range(4)])
@@ -27,3 +27,26 @@ def test_a_run_of_rows_is_a_slice_without_copy() -> None:
 
 def test_no_rows() -> None:
     assert take_rows(BLOCKS, []).num_rows == 0
+
+
+@pytest.mark.parametrize("wanted", [[], [7], [0, 19], [19, 0, 7, 7], list(range(20))])
+def test_cells_of_a_chunked_column_are_those_asked_for(wanted: list[int]) -> None:
+    column = BLOCKS.column("a")
+    assert column.num_chunks == 4
+    assert take_cells(column, wanted).to_pylist() == wanted
+    assert take_cells(column.combine_chunks(), wanted).to_pylist() == wanted  # one array: Arrow's own take
+
+
+def test_taking_a_few_cells_does_not_join_the_column() -> None:
+    """Arrow's ChunkedArray.take joins every chunk first: the cells taken here come from the chunk itself."""
+    column = pa.chunked_array([pa.array(["x" * 20] * 1_000), pa.array(["y" * 20] * 1_000)])
+    default = pa.default_memory_pool()
+    counted = pa.proxy_memory_pool(default)  # counts the peak of what is allocated through it
+    pa.set_memory_pool(counted)
+    try:
+        taken = take_cells(column, [1_500])
+    finally:
+        pa.set_memory_pool(default)
+    assert taken.to_pylist() == ["y" * 20]
+    # A join of the column allocates its 40,000 bytes of characters (48,320 measured); one cell, a few hundred.
+    assert counted.max_memory() < 10_000

@@ -20,7 +20,7 @@ from belarus_data.models import integers
 from belarus_data.models.columns import SHA256, TEXT_PATH
 from belarus_data.problems import Note, Problem
 from belarus_data.storage import sourcetexts
-from belarus_data.storage.arrays import mask, strings, take_rows
+from belarus_data.storage.arrays import mask, strings, take_cells, take_rows
 from belarus_data.storage.paths import REPOSITORY, UnsafePath, inside, is_installed_data
 from belarus_data.storage.sourcetexts import SourceTexts, TextFile
 from belarus_data.storage.tables import table
@@ -243,25 +243,37 @@ def check_source_texts(ctx: Context) -> None:
 
 
 class TextsAhead:
-    """The text groups of a validation loaded by a thread of their own, one group ahead of their use.
+    """The text groups of a validation planned and loaded by a thread of their own, one group ahead of their use.
 
-    Reading, hashing and checking the encoding of the texts needs only the
-    sources table; started before claims.csv is parsed, it fills the time the
-    parser leaves one core idle. At most three groups are in memory: one in
-    use, one waiting, one being loaded. Iterate once, in order; :meth:`close`
-    stops the thread early (a failed check).
+    Checking each text's path, reading, hashing and checking the encoding of
+    the texts needs only the sources table; started before claims.csv is
+    parsed, it fills the time the parser leaves one core idle. At most three
+    groups are in memory: one in use, one waiting, one being loaded. Iterate
+    once, in order; :meth:`close` stops the thread early (a failed check).
     """
 
     def __init__(self, ctx: Context) -> None:
         import queue
         import threading
 
-        self.plan = plan_texts(ctx)
-        self._ctx = ctx
+        # A context of its own over the sources table (the caller goes on to fill ctx.tables), reporting
+        # into the same lists.
+        self._ctx = ctx.sharing({"sources": ctx.tables["sources"]} if "sources" in ctx.tables else {})
+        self._plan: TextPlan | None = None
+        self._planned = threading.Event()
+        self._failed: BaseException | None = None
         self._queue: queue.Queue[SourceTexts | BaseException | None] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._load, name="belarus-data-texts", daemon=True)
         self._thread.start()
+
+    @property
+    def plan(self) -> TextPlan | None:
+        """The texts and their groups, once the thread has checked every path (it re-raises what planning raised)."""
+        self._planned.wait()
+        if self._failed is not None:
+            raise self._failed
+        return self._plan
 
     def _put(self, item: SourceTexts | BaseException | None) -> None:
         import queue
@@ -275,10 +287,17 @@ class TextsAhead:
 
     def _load(self) -> None:
         try:
-            for g in range(len(self.plan.groups) if self.plan is not None else 0):
+            self._plan = plan_texts(self._ctx)
+        except BaseException as err:  # raised where the plan is asked for, in the check
+            self._failed = err
+        finally:
+            self._planned.set()
+        try:
+            plan = self._plan
+            for g in range(len(plan.groups) if plan is not None else 0):
                 if self._stop.is_set():
                     return
-                self._put(load_text_group(self._ctx, self.plan, g))  # type: ignore[arg-type]
+                self._put(load_text_group(self._ctx, plan, g))  # type: ignore[arg-type]
             self._put(None)
         except BaseException as err:  # handed to the reader, which raises it where the check runs
             self._put(err)
@@ -353,9 +372,10 @@ def check_quotes(
         rows = members[batch : batch + QUOTE_BATCH]
         part = take_rows(claims, rows)
         # Claims in ID order quote texts in no order, so a group's claims come from every block of the
-        # file: joined into one chunk (a copy of this batch only), or each of the ~30 kernels below
-        # would run once per block (1M claims: ~700 blocks). A run of rows is left as it is.
-        if part.num_columns and part.column(0).num_chunks > MAX_CHUNKS:
+        # file, a few hundred from each: joined into one chunk (a copy of this batch only), or each of
+        # the ~30 kernels below would run once per sliver. A run of rows (claims grouped by text) keeps
+        # its parsed blocks of thousands of rows: joining them copied every quote, 48 ms per 100k claims.
+        if part.num_columns and part.num_rows < MIN_CHUNK_ROWS * part.column(0).num_chunks:
             part = part.combine_chunks()
         source_row = plan.source_row(part.column("source_id"))
         verified[batch : batch + QUOTE_BATCH] = _check_quote_rows(ctx, store, known, part, rows, source_row, search)
@@ -474,7 +494,9 @@ def _report_changed_text(
     )
 
 
-MAX_CHUNKS = 8  # a batch of claims in more chunks than this is joined into one before it is compared
+MIN_CHUNK_ROWS = (
+    2048  # a batch of claims in smaller chunks than this (on average) is joined into one before it is compared
+)
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
 
 
@@ -534,7 +556,7 @@ def _check_quote_rows(
     length = np.where(checkable, texts.char_length[np.maximum(number, 0)], 0)
     past_end = checkable & ((end > length) | (start >= length))
     beyond = np.flatnonzero(past_end)
-    for row, given in zip(beyond.tolist(), quote.take(pa.array(beyond)).to_pylist(), strict=True):
+    for row, given in zip(beyond.tolist(), take_cells(quote, beyond).to_pylist(), strict=True):
         ctx.add(
             claims,
             int(index[row]),
@@ -563,7 +585,7 @@ def _check_quote_rows(
     quoted = pc.cast(_taken(taken, inside), pa.binary_view())
     same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted))
     differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
-    for row, given in zip(differ.tolist(), quote.take(pa.array(differ)).to_pylist(), strict=True):
+    for row, given in zip(differ.tolist(), take_cells(quote, differ).to_pylist(), strict=True):
         found = search.piece(int(number[row]), int(start[row]), min(int(end[row]), int(start[row]) + 80))
         ctx.add(
             claims,
@@ -606,11 +628,10 @@ def _check_quote_rows(
 
 def _taken(column: pa.ChunkedArray | pa.Array, rows: np.ndarray) -> pa.ChunkedArray | pa.Array:
     """``column`` at ``rows`` (increasing): the column itself when that is every row (the usual case: no copy)."""
-    import pyarrow as pa
 
     if len(rows) == len(column):
         return column
-    return column.take(pa.array(rows))
+    return take_cells(column, rows)
 
 
 MAX_QUOTE_SEARCHES = 200  # quotes searched for in their whole text, per validation

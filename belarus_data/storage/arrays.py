@@ -56,3 +56,16 @@ def take_rows(data: pa.Table, rows: Any) -> pa.Table:
     back = np.empty(len(order), dtype=np.int64)
     back[order] = np.arange(len(order))
     return taken.combine_chunks().take(pa.array(back, pa.int64()))
+
+
+def take_cells(column: pa.ChunkedArray | pa.Array, rows: Any) -> pa.ChunkedArray | pa.Array:
+    """``column``'s cells at ``rows`` (any order), without joining its chunks first (see :func:`take_rows`).
+
+    ``ChunkedArray.take`` concatenates the whole column before it takes even no
+    cell: 15 ms for a 100 MB column of quotes, per call.
+    """
+    import pyarrow as pa
+
+    if isinstance(column, pa.Array):
+        return column.take(pa.array(rows, pa.int64()))
+    return take_rows(pa.table({"cells": column}), rows).column(0)

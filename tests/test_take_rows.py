@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pyarrow as pa
 import pytest
 
-from belarus_data.storage.arrays import take_cells, take_rows
+from belarus_data.storage.arrays import polars_strings, take_cells, take_rows
 
 # Four blocks of five rows: the value of row i is i.
 BLOCKS = pa.Table.from_batches([pa.record_batch({"a": list(range(k * 5, k * 5 + 5))}) for k in range(4)])
@@ -50,3 +51,13 @@ def test_taking_a_few_cells_does_not_join_the_column() -> None:
     assert taken.to_pylist() == ["y" * 20]
     # A join of the column allocates its 40,000 bytes of characters (48,320 measured); one cell, a few hundred.
     assert counted.max_memory() < 10_000
+
+
+def test_polars_strings_hold_the_column_as_it_is() -> None:
+    """Short (inline) and long values, non-ASCII, empty and missing ones, across chunks: the same in polars."""
+    values = ["Minsk", None, "", "Лукашэнка і Пуцін сустрэліся ў Сочы", "x" * 12, "y" * 13, "😀 astral"]
+    column = pa.chunked_array([pa.array(values[:3]), pa.array(values[3:])])
+    for given in (column, column.combine_chunks()):
+        series = polars_strings(given)
+        assert series.dtype == pl.String
+        assert series.to_list() == values

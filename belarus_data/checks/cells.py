@@ -37,7 +37,7 @@ from belarus_data import vocab
 from belarus_data.checks.context import Context
 from belarus_data.models import columns as c
 from belarus_data.models import integers
-from belarus_data.storage.arrays import mask, strings, take_rows
+from belarus_data.storage.arrays import mask, polars_strings, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 
 if TYPE_CHECKING:
@@ -433,9 +433,7 @@ class ColumnArrays:
         import pyarrow.compute as pc
 
         if len(self.column) > LARGE_ROWS:
-            import polars as pl
-
-            counted: np.ndarray = pl.Series(self.column).str.len_chars().fill_null(0).to_numpy()
+            counted: np.ndarray = polars_strings(self.column).str.len_chars().fill_null(0).to_numpy()
             return counted
         return np.asarray(pc.fill_null(pc.utf8_length(self.column), 0))
 

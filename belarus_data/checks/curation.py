@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks.context import Context
-from belarus_data.storage.arrays import mask, strings, take_rows
+from belarus_data.storage.arrays import mask, polars_strings, strings, take_rows
 from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
@@ -119,9 +119,8 @@ def spans_sentences_each(quotes: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
     if len(quotes) < POLARS_ROWS:
         return mask(pc.match_substring_regex(quotes, INNER_BOUNDARY_RE2))
-    import polars as pl
 
-    may = pl.Series(quotes).str.contains(_MAY_SPAN).fill_null(False).to_numpy()
+    may = polars_strings(quotes).str.contains(_MAY_SPAN).fill_null(False).to_numpy()
     spanning = np.zeros(len(quotes), dtype=bool)
     rows = np.flatnonzero(may)
     if len(rows):
@@ -169,7 +168,7 @@ def _may_be_copied(statements: pa.ChunkedArray | pa.Array, quotes: pa.ChunkedArr
         return _may_be_copied_few(statements, lowered, np.flatnonzero(both))
     import polars as pl
 
-    frame = pl.DataFrame({"s": pl.Series(statements), "q": pl.Series(lowered)}).with_row_index("row")
+    frame = pl.DataFrame({"s": polars_strings(statements), "q": polars_strings(lowered)}).with_row_index("row")
     frame = frame.filter(pl.col("s").is_not_null() & pl.col("q").is_not_null())
     for start in ROUND_STARTS:
         if frame.height == 0:
@@ -178,7 +177,7 @@ def _may_be_copied(statements: pa.ChunkedArray | pa.Array, quotes: pa.ChunkedArr
         if start:
             text = text.str.slice((text.str.len_chars() * start).cast(pl.Int64))
         runs = text.str.extract(f"({WORD_RUN})", 1)
-        needles = pl.Series(pc.utf8_lower(runs.to_arrow()))  # a row without a run stays in the running
+        needles = polars_strings(pc.utf8_lower(runs.to_arrow()))  # a row without a run stays in the running
         frame = frame.filter(pl.col("q").str.contains(pl.lit(needles), literal=True).fill_null(True))
     result: np.ndarray = frame.get_column("row").to_numpy().astype(np.int64)
     return result

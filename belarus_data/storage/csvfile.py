@@ -632,15 +632,17 @@ def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: li
 
     import numpy as np
 
-    if mapped.find(b"\x00", begin, end) >= 0 or mapped.find(b"\r", begin, end) >= 0:
+    block = np.frombuffer(mapped, dtype=np.uint8, count=end - begin, offset=begin)
+    # A NUL is the minimum byte. numpy's pass is the first to touch the piece's pages, and it lets go of
+    # the GIL while the kernel maps them (mmap.find holds it: 0.24 s of the other threads' time at 1M).
+    if end == begin or block.min() == 0 or mapped.find(b"\r", begin, end) >= 0:
         return None
     piece = whole.slice(begin, end - begin)
     try:
         if not _utf8(piece):
             return None
-        block = np.frombuffer(mapped, dtype=np.uint8, count=end - begin, offset=begin)
         ends = np.flatnonzero(block == LF)
-        faults = quote_faults(block, 0, ends) if mapped.find(b'"', begin, end) >= 0 else []
+        faults = quote_faults(block, 0, ends)
         newlines = len(ends)
         del block, ends  # a live numpy view would keep the mapping from closing
         rows = parse_fast(piece, columns, header=first, one_thread=True, utf8_checked=True)

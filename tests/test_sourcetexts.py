@@ -49,6 +49,23 @@ def test_every_code_point_offset_maps_to_its_byte(tmp_path_factory: object, text
         assert [p.decode() for p in pieces] == [text[a:b] for a, b in itertools.pairwise(cuts)]
 
 
+# Runs of ASCII long enough to fill whole 64-byte blocks (mapped without counting), between other characters.
+MIXED_TEXT = st.lists(
+    st.one_of(st.integers(0, 200).map(lambda n: "ab c" * (n // 4) + "xyz"[: n % 4]), CHARACTERS), max_size=40
+).map("".join)
+
+
+@given(st.lists(MIXED_TEXT, min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_offsets_map_in_ascii_blocks_and_mixed_ones_alike(tmp_path_factory: object, texts: list[str]) -> None:
+    tmp = tmp_path_factory.mktemp("texts")  # type: ignore[attr-defined]
+    store, _ = _store(tmp, [t.encode() for t in texts])
+    numbers = np.concatenate([np.full(len(t) + 1, k) for k, t in enumerate(texts)])
+    chars = np.concatenate([np.arange(len(t) + 1) for t in texts])
+    got = store.byte_offsets(numbers, chars) - store.start[numbers]
+    assert got.tolist() == [len(texts[k][:c].encode()) for k, c in zip(numbers.tolist(), chars.tolist(), strict=True)]
+
+
 def test_a_text_that_is_not_utf8_is_known_as_such_and_the_others_still_map(tmp_path: Path) -> None:
     texts = ["жжж".encode(), "Лукашэнка".encode("cp1251"), "після".encode()]
     store, loaded = _store(tmp_path, texts)

@@ -93,9 +93,14 @@ class SourceTexts:
         block = np.empty(len(nth), dtype=np.int64)
         block[order] = np.clip(np.searchsorted(before, nth[order], side="right") - 1, 0, blocks - 1)
         rank = nth - before[block]
-        # The last block may run into the zero padding after the texts, which is there for this.
-        lead = (self.data[: blocks * BLOCK].reshape(blocks, BLOCK)[block] & 0xC0) != 0x80
-        within = np.argmax(np.cumsum(lead, axis=1, dtype=np.int8) > rank[:, None], axis=1)
+        # In a block of 64 characters (ASCII: most blocks of most texts) the character is at its rank;
+        # only the others are counted byte by byte.
+        within = rank.copy()
+        mixed = np.flatnonzero(before[np.minimum(block + 1, blocks)] - before[block] != BLOCK)
+        if len(mixed):
+            # The last block may run into the zero padding after the texts, which is there for this.
+            lead = (self.data[: blocks * BLOCK].reshape(blocks, BLOCK)[block[mixed]] & 0xC0) != 0x80
+            within[mixed] = np.argmax(np.cumsum(lead, axis=1, dtype=np.int8) > rank[mixed, None], axis=1)
         result: np.ndarray = np.where(nth >= before[-1], end, np.minimum(block * BLOCK + within, end))
         return result
 

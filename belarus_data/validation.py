@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 from belarus_data.checks import (
     anchors,
@@ -83,20 +84,21 @@ ROW_CHECKS: frozenset[Check] = frozenset(
 )
 
 
-def run_checks(ctx: Context, rows: Context | None = None) -> None:
+def run_checks(ctx: Context, rows: Context | None = None, also: tuple[Check, ...] = ()) -> None:
     """Run every check: the lanes side by side, one thread each; row checks on ``rows`` if given.
 
     The text and paraphrase lanes run their own checks in order (the sentence rule reads what the
     text check leaves). The table checks depend on none of the others, so they are one queue: the
     third thread takes them one by one, and so does each of the others once its own lane is done
     (the many small checks after the cell rules no longer wait for one thread while a core idles).
+    ``also``: more work on the tables that may run at any time (the summary), queued last.
     """
     import threading
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     *pinned, independent = LANES
-    queue = deque(independent)
+    queue = deque((*independent, *also))
     taking = threading.Lock()
 
     def next_check() -> Check | None:
@@ -175,14 +177,19 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
             scope = f"checked {planned.count():,} of {total:,} rows one by one: those changed since {base.label} and those that depend on them"
         else:
             scope = f"checked every row: {planned.everything}"
+    summary: dict[str, Any] = {}
+
+    def summarise_tables(ctx: Context) -> None:  # beside the last checks, not after them all
+        summary.update(summarise({name: t.data for name, t in ctx.tables.items()}))
+
     try:
-        run_checks(ctx, rows)
+        run_checks(ctx, rows, also=(summarise_tables,))
     finally:
         if isinstance(ctx.texts_ahead, evidence.TextsAhead):
             ctx.texts_ahead.close()
     if base is not None:
         versioning.check_against(ctx, base, changes)
-    return _report(ctx, base, scope)
+    return _report(ctx, base, scope, summary)
 
 
 def _check_split(tree: Snapshot, ctx: Context, base: Snapshot | None, *, changed_only: bool) -> Report:
@@ -233,14 +240,14 @@ def _check_split(tree: Snapshot, ctx: Context, base: Snapshot | None, *, changed
     return _report(ctx, base, scope)
 
 
-def _report(ctx: Context, base: Snapshot | None, scope: str) -> Report:
+def _report(ctx: Context, base: Snapshot | None, scope: str, summary: dict[str, Any] | None = None) -> Report:
     ctx.account_for_skips()
     rootcause.fold(ctx)  # one problem per mistake (after the skips are accounted for: it only removes consequences)
     return Report(
         root=str(ctx.root),
         problems=ctx.problems,
         rows={name: t.num_rows for name, t in ctx.tables.items()},
-        summary=summarise({name: t.data for name, t in ctx.tables.items()}),
+        summary=summary if summary else summarise({name: t.data for name, t in ctx.tables.items()}),
         scope=scope,
         base=base.label if base is not None else None,
         notes=list(ctx.notes),

@@ -27,9 +27,14 @@ FAULTS: dict[str, tuple[str, str | None]] = {
     "carriage return": (ROW.replace("\n", "\r\n"), "line-ending"),
     "NUL byte": (ROW.replace("Belarus", "Bela\x00rus"), "nul-byte"),
     "blank line": ("\n", "blank-line"),
+    # Kept as rows (whose cells the cell rules then report), read the slow way in pieces as in one.
+    "row of empty cells": ("," * (len(SPEC.columns) - 1) + "\n", None),
+    "row of quoted empty cells": (",".join(['""'] * len(SPEC.columns)) + "\n", None),
     "quoted line break": (ROW.replace("Belarus", '"Bela\nrus"'), "cell-newline"),
     "too few cells": (ROW.replace("Belarus,", ""), "row-columns"),
     "quoted cell, well formed": (ROW.replace("Belarus", '"Bela,""rus"""'), None),
+    "cell over the limit": (ROW.replace("Belarus", "B" * (csvfile.MAX_CELL_CHARS + 1)), "cell-too-large"),
+    "line over the limit, cells within it": (ROW.replace("Belarus", "B" * (csvfile.MAX_CELL_CHARS - 20)), None),
 }
 
 

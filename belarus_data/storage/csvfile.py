@@ -644,7 +644,12 @@ def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: li
         ends = np.flatnonzero(block == LF)
         faults = quote_faults(block, 0, ends)
         newlines = len(ends)
-        del block, ends  # a live numpy view would keep the mapping from closing
+        lengths = np.diff(ends, prepend=-1)  # each line's bytes, its LF included
+        # No cell is longer than its line: a piece of short lines needs no per-column length pass.
+        short_lines = newlines > 0 and int(lengths.max()) <= MAX_CELL_CHARS
+        # A row without a value is at most `"",` per cell: longer lines all hold one.
+        may_be_empty = newlines > 0 and int(lengths.min()) <= 3 * len(columns)
+        del block, ends, lengths  # a live numpy view would keep the mapping from closing
         rows = parse_fast(piece, columns, header=first, one_thread=True, utf8_checked=True)
     finally:
         del piece
@@ -652,7 +657,9 @@ def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: li
             page = begin - begin % mmap.PAGESIZE
             mapped.madvise(mmap.MADV_DONTNEED, page, end - page)
     # A quoted line break would make a row span two lines and shift every line number after it.
-    if rows is None or rows.num_rows != newlines - (1 if first else 0) or not cells_fit(rows) or _has_empty_row(rows):
+    if rows is None or rows.num_rows != newlines - (1 if first else 0):
+        return None
+    if not (short_lines or cells_fit(rows)) or (may_be_empty and _has_empty_row(rows)):
         return None
     return _Piece(rows, newlines, faults)
 

@@ -77,7 +77,7 @@ def polars_strings(column: pa.ChunkedArray | pa.Array) -> pl.Series:
 
     polars imports Arrow's string *views* as they are, but builds views for a
     plain string column itself, holding the GIL and, when its thread pool is
-    busy with another check's work, waiting for it: 0.3 s of every other
+    busy with another check's work, waiting for it: ~0.4 s of every other
     thread's time at 1M claims. Arrow's cast lets go of the GIL.
     """
     import polars as pl

@@ -13,19 +13,16 @@ chose a pool through ``ARROW_DEFAULT_MEMORY_POOL``, nothing changes.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from belarus_data.storage.processwide import ProcessSetting
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 CHOSEN_BY_USER = "ARROW_DEFAULT_MEMORY_POOL"  # pyarrow's own setting: respected as it is
-
-_lock = threading.Lock()
-_depth = 0  # nested or concurrent uses: the pool is restored when the last one ends
-_restore: pa.MemoryPool | None = None
 
 
 def reusing_pool() -> pa.MemoryPool | None:
@@ -51,6 +48,26 @@ def release_unused_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+def _use_reusing_pool() -> tuple[pa.MemoryPool, pa.MemoryPool]:
+    """(the pool before, the reusing one), the reusing one now the default."""
+    import pyarrow as pa
+
+    before, reusing = pa.default_memory_pool(), reusing_pool()
+    pa.set_memory_pool(reusing)
+    return before, reusing
+
+
+def _restore_pool(pools: tuple[pa.MemoryPool, pa.MemoryPool]) -> None:
+    import pyarrow as pa
+
+    before, reusing = pools
+    pa.set_memory_pool(before)
+    reusing.release_unused()  # what it kept for reuse is not kept past the work (an export follows)
+
+
+_REUSING = ProcessSetting(_use_reusing_pool, _restore_pool)
+
+
 @contextmanager
 def reusing_memory() -> Iterator[None]:
     """Within the block, Arrow allocates from :func:`reusing_pool` (when there is one).
@@ -60,24 +77,8 @@ def reusing_memory() -> Iterator[None]:
     >>> with reusing_memory():
     ...     pass
     """
-    global _depth, _restore
-    import pyarrow as pa
-
-    pool = reusing_pool()
-    if pool is None:
+    if reusing_pool() is None:
         yield
         return
-    with _lock:
-        if _depth == 0:
-            _restore = pa.default_memory_pool()
-            pa.set_memory_pool(pool)
-        _depth += 1
-    try:
+    with _REUSING.held():
         yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _restore is not None:
-                pa.set_memory_pool(_restore)
-                _restore = None
-                pool.release_unused()  # what it kept for reuse is not kept past the work (an export follows)

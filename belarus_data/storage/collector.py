@@ -12,13 +12,24 @@ after the block, as the process's next collections would have.
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_lock = threading.Lock()
-_depth = 0  # nested or concurrent uses: collection resumes when the last one ends
-_resume = False  # whether collection was on before the first use
+from belarus_data.storage.processwide import ProcessSetting
+
+
+def _pause() -> bool:
+    was = gc.isenabled()
+    gc.disable()
+    return was
+
+
+def _resume(was: bool) -> None:
+    if was:
+        gc.enable()
+
+
+_PAUSED = ProcessSetting(_pause, _resume)
 
 
 @contextmanager
@@ -30,16 +41,5 @@ def collection_paused() -> Iterator[None]:
     ...     gc.isenabled()
     False
     """
-    global _depth, _resume
-    with _lock:
-        if _depth == 0:
-            _resume = gc.isenabled()
-            gc.disable()
-        _depth += 1
-    try:
+    with _PAUSED.held():
         yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _resume:
-                gc.enable()

@@ -123,3 +123,18 @@ def test_a_text_path_problem_found_while_planning_is_reported(tmp_path: Path) ->
     assert ("records/sources.csv", 2, "text_path", "text-path-unsafe") in {
         (p.file, p.line, p.field, p.code) for p in report.problems
     }
+
+
+def test_the_summary_is_made_once_beside_the_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_valid(tmp_path / "valid")
+    made_on: list[str] = []
+    summarise = validation.summarise
+
+    def recording(tables: dict[str, object]) -> dict[str, object]:
+        made_on.append(threading.current_thread().name)
+        return summarise(tables)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validation, "summarise", recording)
+    report = validation.validate(root)
+    assert len(made_on) == 1 and made_on[0].startswith("belarus-data-check")
+    assert report.summary["tables"]["claims"]["rows"] == report.rows["claims"] > 0

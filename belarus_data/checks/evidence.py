@@ -494,9 +494,8 @@ def _report_changed_text(
     )
 
 
-MIN_CHUNK_ROWS = (
-    2048  # a batch of claims in smaller chunks than this (on average) is joined into one before it is compared
-)
+# A batch of claims in smaller chunks than this (on average) is joined into one before it is compared.
+MIN_CHUNK_ROWS = 2048
 QUOTE_BATCH = 100_000  # rows compared at once: bounds the gathered slices and their index arrays
 
 

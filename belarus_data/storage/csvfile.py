@@ -635,7 +635,7 @@ def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: li
     block = np.frombuffer(mapped, dtype=np.uint8, count=end - begin, offset=begin)
     # A NUL is the minimum byte. numpy's pass is the first to touch the piece's pages, and it lets go of
     # the GIL while the kernel maps them (mmap.find holds it: 0.24 s of the other threads' time at 1M).
-    if end == begin or block.min() == 0 or mapped.find(b"\r", begin, end) >= 0:
+    if (end > begin and block.min() == 0) or mapped.find(b"\r", begin, end) >= 0:
         return None
     piece = whole.slice(begin, end - begin)
     try:

@@ -35,7 +35,7 @@ def test_cells_of_a_chunked_column_are_those_asked_for(wanted: list[int]) -> Non
     column = BLOCKS.column("a")
     assert column.num_chunks == 4
     assert take_cells(column, wanted).to_pylist() == wanted
-    assert take_cells(column.combine_chunks(), wanted).to_pylist() == wanted  # one array: Arrow's own take
+    assert take_cells(column.combine_chunks(), wanted).to_pylist() == wanted  # one array, as one chunk
 
 
 def test_taking_a_few_cells_does_not_join_the_column() -> None:

@@ -571,7 +571,7 @@ def _check_quote_rows(
     if len(rows) == 0:
         return ok
     numbers = number[rows]
-    taken = _taken(quote, rows)
+    taken = take_cells(quote, rows)
     # Only the start is mapped to bytes: the quote's own byte length gives the end. If those bytes are
     # the quote, the text holds it from `start` on, and it ends at `end` when end - start is the
     # quote's length in code points; otherwise the slice to `end` differs from the quote anyway.
@@ -581,7 +581,7 @@ def _check_quote_rows(
     same = np.zeros(len(rows), dtype=bool)
     inside = np.flatnonzero(fits)
     # Both sides as views: Arrow compares them without copying bytes.
-    quoted = pc.cast(_taken(taken, inside), pa.binary_view())
+    quoted = pc.cast(take_cells(taken, inside), pa.binary_view())
     same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted))
     differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
     for row, given in zip(differ.tolist(), take_cells(quote, differ).to_pylist(), strict=True):
@@ -597,7 +597,7 @@ def _check_quote_rows(
     ok[rows[same]] = True
     text_start, text_stop = texts.start[numbers], texts.start[numbers + 1]
     for name, code, what in (("prefix", "prefix-mismatch", "before"), ("suffix", "suffix-mismatch", "after")):
-        given = _taken(data.column(name), rows)
+        given = take_cells(data.column(name), rows)
         size = np.asarray(pc.fill_null(pc.binary_length(given), -1), dtype=np.int64)
         present = same & (size >= 0)
         # Byte-equal UTF-8 that ends (or starts) at a character boundary is the same characters.
@@ -608,7 +608,7 @@ def _check_quote_rows(
         check = np.flatnonzero(inside_text)
         if len(check):
             pieces = texts.slices(numbers[check], lo[check], hi[check])
-            equal[check] = mask(pc.equal(pieces, pc.cast(_taken(given, check), pa.binary_view())))
+            equal[check] = mask(pc.equal(pieces, pc.cast(take_cells(given, check), pa.binary_view())))
         for k in np.flatnonzero(present & ~equal).tolist():
             row = int(rows[k])
             s, e = int(start[row]), int(end[row])
@@ -623,14 +623,6 @@ def _check_quote_rows(
                 f"use {around!r} or leave it empty",
             )
     return ok
-
-
-def _taken(column: pa.ChunkedArray | pa.Array, rows: np.ndarray) -> pa.ChunkedArray | pa.Array:
-    """``column`` at ``rows`` (increasing): the column itself when that is every row (the usual case: no copy)."""
-
-    if len(rows) == len(column):
-        return column
-    return take_cells(column, rows)
 
 
 MAX_QUOTE_SEARCHES = 200  # quotes searched for in their whole text, per validation

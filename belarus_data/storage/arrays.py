@@ -59,17 +59,17 @@ def take_rows(data: pa.Table, rows: Any) -> pa.Table:
     return taken.combine_chunks().take(pa.array(back, pa.int64()))
 
 
-def take_cells(column: pa.ChunkedArray | pa.Array, rows: Any) -> pa.ChunkedArray | pa.Array:
+def take_cells(column: pa.ChunkedArray | pa.Array, rows: Any) -> pa.ChunkedArray:
     """``column``'s cells at ``rows`` (any order), without joining its chunks first (see :func:`take_rows`).
 
     ``ChunkedArray.take`` concatenates the whole column before it takes even no
-    cell: 15 ms for a 100 MB column of quotes, per call.
+    cell: 15 ms for a 100 MB column of quotes, per call. A run of rows (every
+    row, say) is a slice of the column, not a copy.
     """
     import pyarrow as pa
 
-    if isinstance(column, pa.Array):
-        return column.take(pa.array(rows, pa.int64()))
-    return take_rows(pa.table({"cells": column}), rows).column(0)
+    chunked = pa.chunked_array([column]) if isinstance(column, pa.Array) else column
+    return take_rows(pa.table({"cells": chunked}), rows).column(0)
 
 
 def polars_strings(column: pa.ChunkedArray | pa.Array) -> pl.Series:

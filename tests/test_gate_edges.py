@@ -344,9 +344,9 @@ def test_a_text_that_changes_while_it_is_read_is_not_trusted(root: Path, monkeyp
     real = evidence.sourcetexts.load
 
     def changed_while_read(
-        files: list[sourcetexts.TextFile],
+        files: list[sourcetexts.TextFile], buffers: sourcetexts.TextBuffers | None = None
     ) -> tuple[sourcetexts.SourceTexts, list[sourcetexts.LoadedText]]:
-        store, loaded = real(files)
+        store, loaded = real(files, buffers)
         return store, [dataclasses.replace(text, sha256=None) for text in loaded]
 
     monkeypatch.setattr(evidence.sourcetexts, "load", changed_while_read)

@@ -75,6 +75,38 @@ def test_a_text_that_is_not_utf8_is_known_as_such_and_the_others_still_map(tmp_p
     assert offsets.tolist() == [2, 10]
 
 
+def test_texts_that_are_valid_only_together_are_each_not_utf8(tmp_path: Path) -> None:
+    # "€" is e2 82 ac: cut between two texts, the group's bytes as a whole are valid UTF-8.
+    # (Loading checks each half of the files on a thread of its own: these two are in the first half.)
+    texts = ["a€".encode()[:-1], b"\xac and more", b"ok", "жжж".encode()]
+    _, loaded = _store(tmp_path, texts)
+    assert [t.utf8 for t in loaded] == [False, False, True, True]
+
+
+def test_reused_buffers_hold_no_trace_of_the_group_before(tmp_path: Path) -> None:
+    first = [("ж" * 500).encode(), b"x" * 900]
+    second = [b"abc", ("’" * 40).encode()]
+    buffers = sourcetexts.TextBuffers()
+    paths = []
+    for k, raw in enumerate(first + second):
+        paths.append(tmp_path / f"t{k}.txt")
+        paths[-1].write_bytes(raw)
+    store, _ = sourcetexts.load([TextFile(f"a{k}", paths[k], len(first[k])) for k in range(2)], buffers)
+    memory = store.data.base
+    buffers.give(store)
+    assert len(store.data) == sourcetexts.PADDING and "a0" not in store  # emptied: no later use reads the next group
+    # The second file is announced 5 bytes longer than it is: it is not read, and its bytes are zero, not
+    # the first group's.
+    files = [TextFile("b0", paths[2], 3), TextFile("b1", paths[3], len(second[1]) + 5)]
+    again, loaded = sourcetexts.load(files, buffers)
+    assert again.data.base is memory  # the same memory, read over
+    assert [t.utf8 for t in loaded] == [True, False] and loaded[1].sha256 is None
+    assert again.data[3 : 3 + len(second[1]) + 5].tolist() == [0] * (len(second[1]) + 5)
+    assert again.data[-sourcetexts.PADDING :].tolist() == [0] * sourcetexts.PADDING
+    assert again.text("b0") == "abc"
+    assert again.byte_offsets(np.array([0, 0]), np.array([1, 3])).tolist() == [1, 3]
+
+
 def test_a_file_that_changed_after_listing_is_not_trusted(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("short", encoding="utf-8")

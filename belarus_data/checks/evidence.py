@@ -11,6 +11,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from belarus_data.problems import Note, Problem
 from belarus_data.storage import sourcetexts
 from belarus_data.storage.arrays import mask, strings, take_cells, take_rows
 from belarus_data.storage.paths import REPOSITORY, UnsafePath, inside, is_installed_data
-from belarus_data.storage.sourcetexts import SourceTexts, TextFile
+from belarus_data.storage.sourcetexts import SourceTexts, TextBuffers, TextFile
 from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
@@ -165,7 +166,11 @@ class TextPlan:
 
     def source_row(self, source_ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """For each source id, its row in the sources table (-1: none)."""
-        return _positions(source_ids, [str(row["id"]) for row in self.rows])
+        return _positions(source_ids, self._source_ids)
+
+    @cached_property
+    def _source_ids(self) -> list[str]:  # asked for once per batch of claims
+        return [str(row["id"]) for row in self.rows]
 
 
 def plan_texts(ctx: Context) -> TextPlan | None:
@@ -235,11 +240,15 @@ def check_source_texts(ctx: Context) -> None:
     elif plan.withheld:
         note_withheld(ctx, plan, 0)
     budget = SearchBudget()
-    stores = iter(ahead) if ahead is not None else (load_text_group(ctx, plan, g) for g in range(len(plan.groups)))
+    buffers = ahead.buffers if ahead is not None else TextBuffers()
+    stores = (
+        iter(ahead) if ahead is not None else (load_text_group(ctx, plan, g, buffers) for g in range(len(plan.groups)))
+    )
     for g, store in enumerate(stores):
         if group is not None and ctx.quotes_verified is not None:
             members = np.flatnonzero(group == g)
             ctx.quotes_verified[members] = check_quotes(ctx, plan, store, members, budget)
+        buffers.give(store)  # the next group is read into its memory
 
 
 class TextsAhead:
@@ -260,6 +269,7 @@ class TextsAhead:
         # into the same lists.
         self._ctx = ctx.sharing({"sources": ctx.tables["sources"]} if "sources" in ctx.tables else {})
         self._plan: TextPlan | None = None
+        self.buffers = TextBuffers()  # shared with the reader, who gives each group's memory back
         self._planned = threading.Event()
         self._failed: BaseException | None = None
         self._queue: queue.Queue[SourceTexts | BaseException | None] = queue.Queue(maxsize=1)
@@ -297,7 +307,7 @@ class TextsAhead:
             for g in range(len(plan.groups) if plan is not None else 0):
                 if self._stop.is_set():
                     return
-                self._put(load_text_group(self._ctx, plan, g))  # type: ignore[arg-type]
+                self._put(load_text_group(self._ctx, plan, g, self.buffers))  # type: ignore[arg-type]
             self._put(None)
         except BaseException as err:  # handed to the reader, which raises it where the check runs
             self._put(err)
@@ -349,10 +359,13 @@ def check_text_group(
     return None if members is None else check_quotes(ctx, plan, store, members, budget)
 
 
-def load_text_group(ctx: Context, plan: TextPlan, group: int) -> SourceTexts:
-    """The texts of ``group``, read once, each checked against its source record (hash, length, encoding)."""
+def load_text_group(ctx: Context, plan: TextPlan, group: int, buffers: TextBuffers | None = None) -> SourceTexts:
+    """The texts of ``group``, read once, each checked against its source record (hash, length, encoding).
+
+    With ``buffers``, into memory taken from there (see :class:`~belarus_data.storage.sourcetexts.TextBuffers`).
+    """
     first, last = plan.groups[group]
-    store, loaded = sourcetexts.load(plan.files[first:last])
+    store, loaded = sourcetexts.load(plan.files[first:last], buffers)
     for index, text in zip(plan.row_of_file[first:last], loaded, strict=True):
         _check_text(ctx, index, plan.rows[index], text)
     return store

@@ -31,7 +31,7 @@ from belarus_data.checks.context import Context
 from belarus_data.storage.arrowpool import release_unused_memory
 from belarus_data.storage.csvfile import Irregular, ParsedTable, regular_batches, regular_scan
 from belarus_data.storage.partitions import Partitions
-from belarus_data.storage.sourcetexts import SourceTexts
+from belarus_data.storage.sourcetexts import SourceTexts, TextBuffers
 from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
@@ -128,11 +128,14 @@ def check_groups(ctx: Context, plan: evidence.TextPlan, split: SplitClaims, work
     """Every text group with the claims that quote it, then the claims without a readable text; ``workers`` at a time."""
     budget = evidence.SearchBudget()
     not_shipped: list[int] = []
+    buffers = TextBuffers()
 
     def one(group: int) -> None:
-        store = evidence.load_text_group(ctx, plan, group) if group != split.unread else None
+        store = evidence.load_text_group(ctx, plan, group, buffers) if group != split.unread else None
         for data, lines in split.parts.chunks(group):
             _check_chunk(ctx, plan, ParsedTable(split.narrow.file, data, lines), store, budget, not_shipped)
+        if store is not None:
+            buffers.give(store)
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="belarus-data-group") as pool:
         for done in [pool.submit(one, group) for group in range(split.unread + 1)]:

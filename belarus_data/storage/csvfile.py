@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from belarus_data.problems import Problem
 from belarus_data.storage.arrays import take_rows
 from belarus_data.storage.paths import open_regular, read_file
+from belarus_data.storage.utf8 import is_utf8
 
 if TYPE_CHECKING:
     import numpy as np
@@ -608,19 +609,6 @@ class _Piece:
     faults: list[QuoteFault]
 
 
-def _utf8(data: pa.Buffer) -> bool:
-    """Whether ``data`` is valid UTF-8: Arrow's check, on the bytes as one string (no copy)."""
-    import numpy as np
-    import pyarrow as pa
-
-    as_text = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, data.size], dtype=np.int64)), data)
-    try:
-        as_text.validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
 def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: list[str], first: bool) -> _Piece | None:
     """Scan the lines in ``mapped[begin:end]`` and parse them (the header too if ``first``); None if irregular.
 
@@ -639,7 +627,7 @@ def _read_piece(mapped: Any, whole: pa.Buffer, begin: int, end: int, columns: li
         return None
     piece = whole.slice(begin, end - begin)
     try:
-        if not _utf8(piece):
+        if not is_utf8(block):
             return None
         ends = np.flatnonzero(block == LF)
         faults = quote_faults(block, 0, ends)

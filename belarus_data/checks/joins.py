@@ -20,22 +20,38 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _found: dict[tuple[object, ...], tuple[tuple[weakref.ref[pa.Table], ...], Any]] = {}
+_computing: dict[tuple[object, ...], threading.Event] = {}  # set when that computation ends (or fails)
 _lock = threading.Lock()
 
 
-def _kept(tables: tuple[pa.Table, ...], what: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """``compute()``, once while ``tables`` (the Arrow tables it reads) live."""
+def kept(tables: tuple[pa.Table, ...], what: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, once while ``tables`` (the Arrow tables it reads) live.
+
+    A check that asks while another thread is computing the same value waits for it rather than
+    computing it again (checks run side by side; one may be asked for early, to be ready later).
+    """
     at = (*what, *(id(t) for t in tables))
-    with _lock:
-        for stale in [k for k, (refs, _) in _found.items() if any(ref() is None for ref in refs)]:
-            del _found[stale]
-        kept = _found.get(at)
-        if kept is not None and all(ref() is t for ref, t in zip(kept[0], tables, strict=True)):
-            return cast(T, kept[1])
-    value = compute()
-    with _lock:
-        _found[at] = (tuple(weakref.ref(t) for t in tables), value)
-    return value
+    while True:
+        with _lock:
+            for stale in [k for k, (refs, _) in _found.items() if any(ref() is None for ref in refs)]:
+                del _found[stale]
+            kept = _found.get(at)
+            if kept is not None and all(ref() is t for ref, t in zip(kept[0], tables, strict=True)):
+                return cast(T, kept[1])
+            running = _computing.get(at)
+            if running is None:
+                done = _computing[at] = threading.Event()
+                break
+        running.wait()  # then look again: kept, or (if it failed) computed here
+    try:
+        value = compute()
+        with _lock:
+            _found[at] = (tuple(weakref.ref(t) for t in tables), value)
+        return value
+    finally:
+        with _lock:
+            del _computing[at]
+        done.set()
 
 
 def rows_named(data: pa.Table, column: str, target: pa.Table, key: str = "id") -> np.ndarray:
@@ -57,7 +73,7 @@ def rows_named(data: pa.Table, column: str, target: pa.Table, key: str = "id") -
         rows.flags.writeable = False  # shared by every check that asks
         return rows
 
-    return _kept((data, target), ("rows_named", column, key), lookup)
+    return kept((data, target), ("rows_named", column, key), lookup)
 
 
 def distinct(data: pa.Table, column: str) -> pa.Array:
@@ -73,7 +89,7 @@ def distinct(data: pa.Table, column: str) -> pa.Array:
 
         return pc.unique(data.column(column)).drop_null()  # unique first: dropping a column's nulls copies it
 
-    return _kept((data,), ("distinct", column), unique)
+    return kept((data,), ("distinct", column), unique)
 
 
 def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
@@ -96,7 +112,7 @@ def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
         index.flags.writeable = False
         return index
 
-    return values, _kept((data,), ("codes", column), encode)
+    return values, kept((data,), ("codes", column), encode)
 
 
 HASHED_ROWS = 20_000  # rows from which hashing keys first pays for polars' import (~0.2 s)
@@ -128,7 +144,7 @@ def keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:
         hashes.sort()
         return bool((hashes[1:] == hashes[:-1]).any())
 
-    return _kept((data,), ("keys_may_repeat", key), hashed)
+    return kept((data,), ("keys_may_repeat", key), hashed)
 
 
 def first_rows(data: pa.Table, key: str = "id") -> np.ndarray:
@@ -151,5 +167,5 @@ def first_rows(data: pa.Table, key: str = "id") -> np.ndarray:
             rows.flags.writeable = False
             return rows
 
-        return _kept((data,), ("first_rows", key), own)
+        return kept((data,), ("first_rows", key), own)
     return rows_named(data, key, data, key)

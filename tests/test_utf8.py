@@ -44,7 +44,9 @@ def _python_says(raw: bytes) -> bool:
 @settings(max_examples=400, deadline=None)
 def test_agrees_with_python_wherever_the_bytes_are_cut(pieces: list[bytes], part_bytes: int) -> None:
     raw = b"".join(pieces)
-    assert is_utf8(np.frombuffer(raw, dtype=np.uint8), part_bytes) == _python_says(raw)
+    data = np.frombuffer(raw, dtype=np.uint8)
+    assert is_utf8(data, part_bytes, polars_bytes=0) == _python_says(raw)  # polars, over views
+    assert is_utf8(data, part_bytes, polars_bytes=1 << 20) == _python_says(raw)  # Arrow, for few bytes
 
 
 @pytest.mark.parametrize(
@@ -57,4 +59,18 @@ def test_agrees_with_python_wherever_the_bytes_are_cut(pieces: list[bytes], part
     ],
 )
 def test_long_parts_go_through_the_view_path(raw: bytes, valid: bool) -> None:
-    assert is_utf8(np.frombuffer(raw, dtype=np.uint8)) is valid
+    assert is_utf8(np.frombuffer(raw, dtype=np.uint8), polars_bytes=0) is valid
+
+
+@pytest.mark.parametrize("polars_rows", [0, 10**9], ids=["polars", "arrow"])
+def test_quotes_are_counted_in_code_points_alike_by_either_engine(
+    polars_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+
+    from belarus_data.checks import evidence
+
+    quotes = ["Лукашэнка", None, "a\u0301b", "😀 ok", "", "Minsk’s"]
+    monkeypatch.setattr(evidence, "POLARS_ROWS", polars_rows)
+    counted = evidence._code_points(pa.chunked_array([pa.array(quotes[:3]), pa.array(quotes[3:])]))
+    assert counted.tolist() == [len(q) if q is not None else -1 for q in quotes]

@@ -18,24 +18,36 @@ if TYPE_CHECKING:
 
 PART_BYTES = 1 << 30  # bytes per view at most: a view's length and offset are 32-bit
 INLINE = 12  # a view this short holds its bytes itself: such a part is checked by Python
+POLARS_BYTES = 1 << 20  # below this, Arrow's check: importing polars costs more (0.1 s) than it saves
 
 
-def is_utf8(data: np.ndarray, part_bytes: int = PART_BYTES) -> bool:
+def is_utf8(data: np.ndarray, part_bytes: int = PART_BYTES, polars_bytes: int = POLARS_BYTES) -> bool:
     """Whether ``data`` (uint8) is valid UTF-8.
 
-    The bytes are cut into parts of at most ``part_bytes``, each cut just
-    before a byte that starts a character (never a continuation byte
-    10xxxxxx): then the whole is valid exactly when every part is.
+    Fewer than ``polars_bytes`` bytes are checked by Arrow, as one string.
+    More are cut into parts of at most ``part_bytes``, each cut just before
+    a byte that starts a character (never a continuation byte 10xxxxxx): then
+    the whole is valid exactly when every part is.
 
     >>> import numpy as np
     >>> is_utf8(np.frombuffer("Лукашэнка".encode(), dtype=np.uint8)), is_utf8(np.array([0xC0, 0x80], dtype=np.uint8))
     (True, False)
     """
     import numpy as np
-    import polars as pl
     import pyarrow as pa
 
     size = len(data)
+    if size < polars_bytes:
+        text = pa.LargeStringArray.from_buffers(
+            1, pa.py_buffer(np.array([0, size], dtype=np.int64)), pa.py_buffer(data)
+        )
+        try:
+            text.validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        return True
+    import polars as pl
+
     cuts = [0]
     while cuts[-1] < size:
         cut = min(cuts[-1] + part_bytes, size)

@@ -18,11 +18,19 @@ BENCH = load_bench()
 
 
 def test_a_row_gives_min_median_max_and_the_ratio_of_medians() -> None:
-    result = BENCH.Result("1M", "validate", [3.0, 9.0, 4.0], 1000, 512.0, cpu=[5.0, 7.0, 6.0], baseline=2.0)
+    result = BENCH.Result(
+        "1M", "validate", [3.0, 9.0, 4.0], 1000, 512.0, cpu=[5.0, 7.0, 6.0], kernel=[1.0, 3.0, 2.5], baseline=2.0
+    )
     row = BENCH.render([result])[-1]
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[:8] == ["1M", "validate", "3", "3.00", "4.00", "9.00", "6.00", "250"]
-    assert cells[8] == "2.00"  # median 4.0 over the baseline's median 2.0
+    assert cells[:9] == ["1M", "validate", "3", "3.00", "4.00", "9.00", "6.00", "2.50", "250"]
+    assert cells[9] == "2.00"  # median 4.0 over the baseline's median 2.0
+
+
+def test_kernel_time_is_left_blank_where_a_step_did_not_say() -> None:
+    row = BENCH.render([BENCH.Result("2M", "validate", [3.0], 10, 512.0, cpu=[4.0])])[-1]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[6:8] == ["4.00", ""]
 
 
 def test_a_step_that_did_not_run_says_why() -> None:

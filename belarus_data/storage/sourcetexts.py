@@ -369,8 +369,8 @@ class TextBuffers:
 def load(files: list[TextFile], buffers: TextBuffers | None = None) -> tuple[SourceTexts, list[LoadedText]]:
     """Read, hash and check the encoding of every file; what each holds is in the returned list, in order.
 
-    Two threads each take half of the files: reading, SHA-256 and Arrow's
-    UTF-8 check all release the GIL. With ``buffers``, the texts are read into
+    Two threads each take half of the files: reading, SHA-256 and the UTF-8
+    check (:func:`~belarus_data.storage.utf8.is_utf8`) all release the GIL. With ``buffers``, the texts are read into
     memory taken from there (give it back when done with the store).
     """
     import numpy as np

@@ -35,9 +35,9 @@ def kept(tables: tuple[pa.Table, ...], what: tuple[object, ...], compute: Callab
         with _lock:
             for stale in [k for k, (refs, _) in _found.items() if any(ref() is None for ref in refs)]:
                 del _found[stale]
-            kept = _found.get(at)
-            if kept is not None and all(ref() is t for ref, t in zip(kept[0], tables, strict=True)):
-                return cast(T, kept[1])
+            found = _found.get(at)
+            if found is not None and all(ref() is t for ref, t in zip(found[0], tables, strict=True)):
+                return cast(T, found[1])
             running = _computing.get(at)
             if running is None:
                 done = _computing[at] = threading.Event()

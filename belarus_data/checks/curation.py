@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import kept
-from belarus_data.storage.arrays import mask, polars_strings, strings, take_rows
+from belarus_data.storage.arrays import POLARS_ROWS, mask, polars_strings, strings, take_rows
 from belarus_data.storage.tables import table
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ INNER_BOUNDARY = re.compile(r"[.!?…][\"'’”)\]]*\s+(?=\S)|\n\s*(?=\S)")
 # The same in RE2 (Arrow), whose \s is ASCII-only: Python's str white space is exactly these.
 _SPACE = r"\t-\r\x{1c}-\x{1f}\x{85}\p{Z}"
 INNER_BOUNDARY_RE2 = rf"[.!?…][\"'’”)\]]*[{_SPACE}]+[^{_SPACE}]|\n[{_SPACE}]*[^{_SPACE}]"
-
-POLARS_ROWS = 20_000  # rows from which polars' search pays for its import (~0.2 s)
 
 
 def spans_sentences(quote: str) -> bool:

@@ -21,7 +21,7 @@ from belarus_data.models import integers
 from belarus_data.models.columns import SHA256, TEXT_PATH
 from belarus_data.problems import Note, Problem
 from belarus_data.storage import sourcetexts
-from belarus_data.storage.arrays import mask, polars_strings, strings, take_cells, take_rows
+from belarus_data.storage.arrays import POLARS_ROWS, code_points, mask, strings, take_cells, take_rows
 from belarus_data.storage.paths import REPOSITORY, UnsafePath, inside, is_installed_data
 from belarus_data.storage.sourcetexts import SourceTexts, TextBuffers, TextFile
 from belarus_data.storage.tables import table
@@ -520,18 +520,9 @@ def _offsets(column: pa.ChunkedArray) -> np.ndarray:
     return np.where(ok, values, -1)
 
 
-POLARS_ROWS = 20_000  # quotes from which polars' count pays for its import (~0.1 s)
-
-
 def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Each value's length in code points (-1 when empty); polars counts a large batch (Arrow: 2.1× the time)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    if len(column) < POLARS_ROWS:
-        return np.asarray(pc.fill_null(pc.utf8_length(column), -1), dtype=np.int64)
-    counted: np.ndarray = polars_strings(column).str.len_chars().fill_null(-1).to_numpy().astype(np.int64)
-    return counted
+    """Each quote's length in code points (-1 when empty)."""
+    return code_points(column, -1, POLARS_ROWS)
 
 
 def _check_quote_rows(

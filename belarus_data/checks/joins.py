@@ -14,6 +14,8 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from belarus_data.storage.arrays import POLARS_ROWS
+
 if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
@@ -115,7 +117,7 @@ def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
     return values, kept((data,), ("codes", column), encode)
 
 
-HASHED_ROWS = 20_000  # rows from which hashing keys first pays for polars' import (~0.2 s)
+HASHED_ROWS = POLARS_ROWS  # rows from which hashing keys with polars pays for its import
 
 
 def keys_may_repeat(data: pa.Table, key: tuple[str, ...]) -> bool:

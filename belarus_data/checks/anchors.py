@@ -29,6 +29,7 @@ from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import edtf, phrases
+from belarus_data.dates.edtf_columns import NO_DAY
 from belarus_data.models.lists import UNORDERED, canonical_list
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import table
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 # The notes marker naming another anchor: "anchor:" (lower case, at the start of the notes or after a
 # space or one of . ; , ( ) and at least one non-space character after it.
 ANCHOR_NOTE = r"(?:^|[\s.;,(])anchor:\s*\S"
-OPEN = -(2**62)  # a day number for "no bound"
+OPEN = NO_DAY  # a day number for "no bound"
 
 
 _ANCHOR_NOTE = re.compile(ANCHOR_NOTE)
@@ -186,24 +187,6 @@ def check_anchor_is_published(ctx: Context) -> None:
         )
 
 
-def _bounds(values: pa.Array, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row (``index``: its value's position in ``values``): the strict earliest and latest day (OPEN if none)
-    and whether the value is readable."""
-    import numpy as np
-
-    lo = np.full(len(values), OPEN, np.int64)
-    hi = np.full(len(values), OPEN, np.int64)
-    readable = np.zeros(len(values), bool)
-    for k, value in enumerate(values.to_pylist()):
-        bounds = edtf.strict(value)
-        if bounds is None:
-            continue
-        readable[k] = True
-        lo[k] = bounds.earliest.toordinal() if bounds.earliest is not None else OPEN
-        hi[k] = bounds.latest.toordinal() if bounds.latest is not None else OPEN
-    return lo[index], hi[index], readable[index]
-
-
 def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anchor_col: str) -> None:
     import numpy as np
 
@@ -240,7 +223,9 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     bad_anchor = np.array(unreadable_anchor, bool)[key_index]
     if bad_anchor.any():  # the cell checks report the unreadable anchor
         ctx.skipped(table(name), subset[bad_anchor], (anchor_col,), f"{anchor_col} is not a readable date")
-    lo, hi, readable = _bounds(value_values, value_index[subset])
+    # The value's strict bounds (as written) per row, from the one parse of the column's values.
+    found, at = joins.date_bounds(data, value_col), value_index[subset]
+    lo, hi, readable = found.strict_earliest[at], found.strict_latest[at], found.strict_readable[at]
     readable &= ~bad_anchor
     unreadable = ~readable & ~bad_anchor
     if unreadable.any():  # the cell checks report the unreadable value

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from belarus_data import vocab
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.models import columns as c
 from belarus_data.models import integers
@@ -400,10 +401,15 @@ def _slug_column_flags(column: pa.ChunkedArray, prefix: str, multi: bool) -> np.
 
 
 class ColumnArrays:
-    """Arrays derived from one column, computed once and shared by the column and row flags."""
+    """Arrays derived from one column, computed once and shared by the column and row flags.
 
-    def __init__(self, column: pa.ChunkedArray) -> None:
+    ``origin``: the table and column name it was taken from, when known; lookups that other checks
+    share (the EDTF bounds of its values) are then made once for them all.
+    """
+
+    def __init__(self, column: pa.ChunkedArray, origin: tuple[pa.Table, str] | None = None) -> None:
         self.column = column
+        self.origin = origin
 
     @cached_property
     def present(self) -> np.ndarray:
@@ -466,7 +472,7 @@ class TableArrays:
 
     def __getitem__(self, name: str) -> ColumnArrays:
         if name not in self._columns:
-            self._columns[name] = ColumnArrays(self.data.column(name))
+            self._columns[name] = ColumnArrays(self.data.column(name), (self.data, name))
         return self._columns[name]
 
 
@@ -501,9 +507,30 @@ def column_flags(
     elif rule.pattern or rule.vocab:
         regex = c.json_schema_for(rule)["pattern"]
         flags |= present & _bool(pc.invert(pc.match_substring_regex(column, regex)))
-    if rule.edtf or rule.country or rule.language:
+    if rule.edtf and arrays.origin is not None and not (rule.multi or rule.vocab or rule.pattern):
+        flags |= present & _bad_dates(arrays.origin, _item_ok(rule))
+    elif rule.edtf or rule.country or rule.language:
         flags |= present & _bad_unique_values(column, _item_ok(rule))
     return flags
+
+
+def _bad_dates(origin: tuple[pa.Table, str], ok: Callable[[str], bool]) -> np.ndarray:
+    """Rows of an EDTF column whose value fails ``ok``: only values of no common shape are asked.
+
+    A value of the shapes :mod:`belarus_data.dates.edtf_columns` reads is ASCII, printable and
+    valid EDTF; the parse is the one the date rules read, made once (:func:`joins.date_bounds`).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data, name = origin
+    others = joins.distinct(data, name).filter(pa.array(~joins.date_bounds(data, name).shaped))
+    with _MODEL_CODE:
+        bad = [value for value in others.to_pylist() if not ok(value)]
+    if not bad:
+        return np.zeros(data.num_rows, dtype=bool)
+    return _bool(pc.is_in(data.column(name), value_set=pa.array(bad, pa.string())))
 
 
 # Vectorised mirrors of the model validators: each returns rows that may break them.

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import codes, rows_named
-from belarus_data.dates import edtf
+from belarus_data.dates import edtf, edtf_columns
 from belarus_data.models import columns as c
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, table
@@ -38,41 +38,45 @@ if TYPE_CHECKING:
 
 # Event statuses that say the event has happened (vocab.EVENT_STATUS): planned and proposed ones may lie ahead.
 PAST_EVENT_STATUSES = ["occurred", "reported", "alleged", "denied"]
-NO_DAY = -(2**62)  # a date bound that is unknown or open compares as "no constraint"
+NO_DAY = edtf_columns.NO_DAY  # a date bound that is unknown or open compares as "no constraint"
 ZONE_SLACK = 1  # days: a local calendar date is at most one day ahead of the UTC date
 
 
-def _day_numbers(
+def _edtf_days(
     data: pa.Table,
     column: str,
-    bound: str,
-    bounds_of: Callable[[str], edtf.DateBounds | None] = edtf.parse,
+    bound: Literal["earliest", "latest"],
+    *,
+    strict: bool = False,
     skip: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray:
     """Per row of ``data``: the earliest/latest day (proleptic ordinal) its EDTF ``column`` allows; NO_DAY if none.
 
-    A value that cannot be read compares as NO_DAY too, so the rule cannot judge its row:
-    ``skip`` is given those rows, to record them (``Context.skipped``) as owed a problem of their own.
+    Fuzzy bounds (:func:`belarus_data.dates.edtf.parse`: qualifiers widen them), or with ``strict``
+    the bounds as written (:func:`~belarus_data.dates.edtf.strict`). A value that cannot be read
+    compares as NO_DAY too, so the rule cannot judge its row: ``skip`` is given those rows, to
+    record them (``Context.skipped``) as owed a problem of their own.
     """
+    found = joins.date_bounds(data, column)
+    days: np.ndarray = getattr(found, f"{'strict' if strict else 'fuzzy'}_{bound}")
+    return _per_row(data, column, days, found.strict_readable if strict else found.readable, skip)
+
+
+def _per_row(
+    data: pa.Table, column: str, days: np.ndarray, readable: np.ndarray, skip: Callable[[np.ndarray], None] | None
+) -> np.ndarray:
+    """``days`` (one per :func:`~belarus_data.checks.joins.distinct` value of ``column``) per row; NO_DAY if empty."""
     import numpy as np
 
-    distinct, index = codes(data, column)
-    days = []
-    unreadable = []
-    for k, value in enumerate(distinct.to_pylist()):
-        bounds = bounds_of(value)
-        if bounds is None:
-            unreadable.append(k)
-        day = getattr(bounds, bound, None) if bounds is not None else None
-        days.append(day.toordinal() if day is not None else NO_DAY)
-    if skip is not None and unreadable:
-        skip(np.flatnonzero(np.isin(index, unreadable)))
-    result: np.ndarray = np.append(np.array(days, dtype=np.int64), NO_DAY)[index]  # -1 reads the appended slot
+    index = codes(data, column)[1]
+    if skip is not None and not readable.all():
+        skip(np.flatnonzero(np.isin(index, np.flatnonzero(~readable))))
+    result: np.ndarray = np.append(days, NO_DAY)[index]  # -1 reads the appended slot
     return result
 
 
 def _skipper(ctx: Context, name: str, column: str) -> Callable[[np.ndarray], None]:
-    """Records rows of ``name`` whose ``column`` a date rule could not read (see :func:`_day_numbers`)."""
+    """Records rows of ``name`` whose ``column`` a date rule could not read (see :func:`_edtf_days`)."""
 
     def skip(rows: np.ndarray) -> None:
         ctx.skipped(table(name), rows, (column,), f"{column} is not a readable date")
@@ -96,9 +100,9 @@ def check_past_dates(ctx: Context) -> None:
     if "claims" not in ctx.tables or "sources" not in ctx.tables:
         return
     sources, claims = ctx.tables["sources"].data, ctx.tables["claims"].data
-    published_latest = _day_numbers(sources, "published", "latest", skip=_skipper(ctx, "sources", "published"))
+    published_latest = _edtf_days(sources, "published", "latest", skip=_skipper(ctx, "sources", "published"))
     source_latest = _per_row_of(rows_named(claims, "source_id", sources), published_latest)
-    claim_earliest = _day_numbers(claims, "time_edtf", "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
+    claim_earliest = _edtf_days(claims, "time_edtf", "earliest", skip=_skipper(ctx, "claims", "time_edtf"))
     is_report = mask(pc.equal(claims.column("claim_type"), "report"))
     late = is_report & (source_latest != NO_DAY) & (claim_earliest != NO_DAY) & (claim_earliest > source_latest)
     published = dict(zip(sources.column("id").to_pylist(), sources.column("published").to_pylist(), strict=True))
@@ -118,7 +122,7 @@ def check_past_dates(ctx: Context) -> None:
     # Per claim, its event's earliest day (if the event is past) against its source's latest publication day;
     # each distinct (event, source) link that breaks the rule is reported once, in (event, source) order.
     past = mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES)))
-    event_days = _day_numbers(events, "date_edtf", "earliest", skip=_skipper(ctx, "events", "date_edtf"))
+    event_days = _edtf_days(events, "date_edtf", "earliest", skip=_skipper(ctx, "events", "date_edtf"))
     event_earliest = _per_row_of(rows_named(claims, "event_id", events), np.where(past, event_days, NO_DAY))
     bad = (event_earliest != NO_DAY) & (source_latest != NO_DAY) & (event_earliest > source_latest)
     if not bad.any():
@@ -152,12 +156,12 @@ def _calendar_day(value: str) -> dt.date | None:
 
 def _calendar_days(data: pa.Table, column: str, skip: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
     """Per row of ``data``: the day (proleptic ordinal) of a calendar-date cell; NO_DAY if empty or not a date."""
+    import numpy as np
 
-    def bounds_of(value: str) -> edtf.DateBounds | None:
-        day = _calendar_day(value)
-        return edtf.DateBounds(day, day) if day is not None else None
-
-    return _day_numbers(data, column, "earliest", bounds_of, skip)
+    days = [_calendar_day(value) for value in joins.distinct(data, column).to_pylist()]
+    readable = np.array([day is not None for day in days], dtype=bool)
+    ordinals = np.array([day.toordinal() if day is not None else NO_DAY for day in days], dtype=np.int64)
+    return _per_row(data, column, ordinals, readable, skip)
 
 
 def check_reversed_ranges(ctx: Context) -> None:
@@ -171,26 +175,21 @@ def check_reversed_ranges(ctx: Context) -> None:
             if not spec.rules[name].edtf:
                 continue
             data = ctx.tables[spec.name].data
-            values = joins.distinct(data, name).to_pylist()  # each value judged once; rows only if one fails
-            reversed_values: dict[int, edtf.DateBounds] = {}
-            unreadable = []
-            for k, value in enumerate(values):
-                if edtf.parse(value) is None:
-                    unreadable.append(k)
-                    continue
-                found = edtf.reversal(value)
-                if found is not None:
-                    reversed_values[k] = found
-            if not unreadable and not reversed_values:
+            found = joins.date_bounds(data, name)  # each value judged once; rows only if one fails
+            if found.readable.all() and not found.reversed.any():
                 continue
             index = codes(data, name)[1]
-            if unreadable:
-                skipped = np.flatnonzero(np.isin(index, unreadable))
+            if not found.readable.all():
+                skipped = np.flatnonzero(np.isin(index, np.flatnonzero(~found.readable)))
                 ctx.skipped(spec, skipped, (name,), f"{name} is not a readable EDTF date")
-            if not reversed_values:
+            if not found.reversed.any():
                 continue
+            values = joins.distinct(data, name)
+            reversed_values = {int(k): values[k].as_py() for k in np.flatnonzero(found.reversed)}
             for row in np.flatnonzero(np.isin(index, list(reversed_values))).tolist():
-                value, bounds = values[index[row]], reversed_values[index[row]]
+                value = reversed_values[index[row]]
+                bounds = edtf.reversal(value)
+                assert bounds is not None  # found.reversed says so
                 ctx.add(
                     spec,
                     row,
@@ -254,7 +253,7 @@ def check_dates_before_created(ctx: Context) -> None:
                 ctx,
                 "sources",
                 column,
-                _day_numbers(sources, column, "earliest", edtf.strict, _skipper(ctx, "sources", column)),
+                _edtf_days(sources, column, "earliest", strict=True, skip=_skipper(ctx, "sources", column)),
                 everywhere,
                 f"{column} {{value!r}} begins on {{earliest}}, after the record was created ({{created}})",
                 f"a source is entered after its {what}: correct {column} (or created, if that is what is wrong)",
@@ -275,7 +274,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "events",
             "date_edtf",
-            _day_numbers(events, "date_edtf", "earliest", edtf.strict, _skipper(ctx, "events", "date_edtf")),
+            _edtf_days(events, "date_edtf", "earliest", strict=True, skip=_skipper(ctx, "events", "date_edtf")),
             mask(pc.is_in(events.column("event_status"), value_set=strings(PAST_EVENT_STATUSES))),
             "an event whose status says it happened is dated {value!r}, from {earliest}, "
             "after the record was created ({created})",
@@ -287,7 +286,7 @@ def check_dates_before_created(ctx: Context) -> None:
             ctx,
             "claims",
             "time_edtf",
-            _day_numbers(claims, "time_edtf", "earliest", edtf.strict, _skipper(ctx, "claims", "time_edtf")),
+            _edtf_days(claims, "time_edtf", "earliest", strict=True, skip=_skipper(ctx, "claims", "time_edtf")),
             mask(pc.equal(claims.column("claim_type"), "report")),
             "a report is dated {value!r}, from {earliest}, after the claim was created ({created})",
             "a report tells what has happened: correct time_edtf, or make the claim a prediction",
@@ -301,7 +300,7 @@ def check_retrieved_after_published(ctx: Context) -> None:
     if "sources" not in ctx.tables:
         return
     sources = ctx.tables["sources"].data
-    published = _day_numbers(sources, "published", "earliest", edtf.strict, _skipper(ctx, "sources", "published"))
+    published = _edtf_days(sources, "published", "earliest", strict=True, skip=_skipper(ctx, "sources", "published"))
     retrieved = _calendar_days(sources, "retrieved", _skipper(ctx, "sources", "retrieved"))
     early = (published != NO_DAY) & (retrieved != NO_DAY) & (published > retrieved + ZONE_SLACK)
     values = sources.column("published")

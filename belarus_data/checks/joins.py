@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+    from belarus_data.dates.edtf_columns import ColumnBounds
+
 T = TypeVar("T")
 _found: dict[tuple[object, ...], tuple[tuple[weakref.ref[pa.Table], ...], Any]] = {}
 _computing: dict[tuple[object, ...], threading.Event] = {}  # set when that computation ends (or fails)
@@ -115,6 +117,18 @@ def codes(data: pa.Table, column: str) -> tuple[pa.Array, np.ndarray]:
         return index
 
     return values, kept((data,), ("codes", column), encode)
+
+
+def date_bounds(data: pa.Table, column: str) -> ColumnBounds:
+    """What the EDTF parser says of each :func:`distinct` value of ``column`` (aligned with them), read once.
+
+    Every date rule reads the same columns: their values are parsed once per validation, most of them
+    in one vectorised pass (:func:`belarus_data.dates.edtf_columns.column_bounds`).
+    """
+    from belarus_data.dates.edtf_columns import column_bounds
+
+    values = distinct(data, column)
+    return kept((data,), ("date_bounds", column), lambda: column_bounds(values))
 
 
 HASHED_ROWS = POLARS_ROWS  # rows from which hashing keys with polars pays for its import

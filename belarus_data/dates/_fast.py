@@ -42,7 +42,7 @@ Bounds = tuple[dt.date | None, dt.date | None]
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _days_in(year: int, month: int) -> int:
+def days_in_month(year: int, month: int) -> int:
     """Days in a month: ``calendar.monthrange(year, month)[1]`` without its weekday computation."""
     return 29 if month == 2 and calendar.isleap(year) else _DAYS[month - 1]
 
@@ -52,7 +52,7 @@ def _add_months(day: dt.date, years: int, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + years * 12 + months
     year, month = divmod(index, 12)
     month += 1
-    return dt.date(year, month, min(day.day, _days_in(year, month)))
+    return dt.date(year, month, min(day.day, days_in_month(year, month)))
 
 
 def _strict(year: str, month: str | None, day: str | None) -> Span | None:
@@ -65,7 +65,7 @@ def _strict(year: str, month: str | None, day: str | None) -> Span | None:
     m = int(month)
     if not 1 <= m <= 12:
         return None
-    last = _days_in(y, m)
+    last = days_in_month(y, m)
     if day is None:
         return dt.date(y, m, 1), dt.date(y, m, last)
     d = int(day)
@@ -170,7 +170,9 @@ def _plain_bounds(text: str) -> Span | None:
         if month is None:
             return dt.date(year, 1, 1), dt.date(year, 12, 31)
         if day is None:
-            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+            if not 1 <= month <= 12:
+                return None  # month 21 is a season, not a month: the full parser decides
+            return dt.date(year, month, 1), dt.date(year, month, days_in_month(year, month))
         return dt.date(year, month, day), dt.date(year, month, day)
     except ValueError:  # month 21 is a season, not a month: the full parser decides
         return None

@@ -38,6 +38,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from belarus_data.dates._fast import days_in_month
+
 Interval = tuple[dt.date | None, dt.date | None]  # None: no bound on that side
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -62,7 +64,7 @@ def _month_start(day: dt.date, shift: int = 0) -> dt.date:
 
 def _month_end(day: dt.date, shift: int = 0) -> dt.date:
     start = _month_start(day, shift)
-    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start.replace(day=days_in_month(start.year, start.month))
 
 
 def _safe(make: object, *args: object) -> dt.date | None:
@@ -107,7 +109,7 @@ def allowed(phrase: str, earliest: dt.date | None, latest: dt.date | None) -> tu
     >>> allowed("recently", dt.date(2016, 6, 21), dt.date(2016, 7, 3)) is None
     True
     """
-    text = normalise(phrase)
+    text = _normalised(phrase)
     lo, hi = earliest, latest
     if text in _NOW:
         return ((lo, hi),)
@@ -128,15 +130,24 @@ def allowed(phrase: str, earliest: dt.date | None, latest: dt.date | None) -> tu
         if before:
             return ((start, _safe(lambda d: d - dt.timedelta(days=1), hi)),)
         return ((_safe(lambda d: d + dt.timedelta(days=1), lo), end),)
-    return _named(text, lo, hi)
+    return _named(text, lo.year if lo is not None else None, hi.year if hi is not None else None)
+
+
+@lru_cache(maxsize=4096)
+def _normalised(phrase: str) -> str:
+    return normalise(phrase)  # a dataset repeats a few hundred phrases over thousands of anchors
 
 
 def _add(day: dt.date | None, years: int) -> int | None:
     return None if day is None else day.year + years
 
 
-def _named(text: str, lo: dt.date | None, hi: dt.date | None) -> tuple[Interval, ...] | None:
-    """Early/mid/late <Month>, <Month>, <Month>-<Month>, each optionally with "this year" or a year."""
+@lru_cache(maxsize=4096)
+def _named(text: str, lo: int | None, hi: int | None) -> tuple[Interval, ...] | None:
+    """Early/mid/late <Month>, <Month>, <Month>-<Month>, each optionally with "this year" or a year.
+
+    ``lo`` and ``hi``: the years of the anchor's earliest and latest day (all that a named month needs).
+    """
     match = _NAMED.fullmatch(text)
     if match is None:
         return None
@@ -153,12 +164,12 @@ def _named(text: str, lo: dt.date | None, hi: dt.date | None) -> tuple[Interval,
         return ((None, None),)  # an open anchor leaves the year open: nothing to judge against
     else:
         spread = 0 if year == "this year" else 1
-        years = list(range(lo.year - spread, hi.year + spread + 1))
+        years = list(range(lo - spread, hi + spread + 1))
     out: list[Interval] = []
     for y in years:
         if not 1 <= y <= 9999:
             continue
-        end_day = calendar.monthrange(y, m2)[1]
+        end_day = days_in_month(y, m2)
         if part == "early":
             out.append((dt.date(y, m1, 1), dt.date(y, m1, 10)))
         elif part == "mid":

@@ -51,7 +51,7 @@ TEXT_CHECKS: tuple[Check, ...] = (
 PARAPHRASE_CHECKS: tuple[Check, ...] = (curation.check_statement_paraphrases,)
 _TABLE_CHECKS: tuple[Check, ...] = (
     package.check_descriptor,
-    cells.check_cells,
+    *cells.CELL_CHECKS,
     references.check_unique_keys,
     references.check_foreign_keys,
     references.check_withdrawn_references,
@@ -70,9 +70,11 @@ _TABLE_CHECKS: tuple[Check, ...] = (
 # The longest table checks (CPU time at 1M claims, benchmarks/README.md) are taken first, so that the
 # last ones to start are short and both threads finish together; the rest keep the order above.
 _LONGEST: tuple[Check, ...] = (
-    cells.check_cells,
+    cells.CELLS_OF["claims"],
     references.check_foreign_keys,
     anchors.check_phrases_in_range,
+    cells.CELLS_OF["events"],
+    cells.CELLS_OF["event_participants"],
     curation.check_events_linked_and_supported,
     names.check_confusable_aliases,
     dates.check_past_dates,
@@ -88,7 +90,7 @@ LANES: tuple[tuple[Check, ...], ...] = (TEXT_CHECKS, PARAPHRASE_CHECKS, TABLE_CH
 # runs them only on the rows in scope. The others compare rows across whole tables.
 ROW_CHECKS: frozenset[Check] = frozenset(
     {
-        cells.check_cells,
+        *cells.CELL_CHECKS,
         *TEXT_CHECKS,
         *PARAPHRASE_CHECKS,
         curation.prepare_quote_spans,
@@ -248,7 +250,7 @@ def _check_split(tree: Snapshot, ctx: Context, base: Snapshot | None, *, changed
             changes = versioning.compare_all(ctx, base) if base is not None else {}
             cells.check_cells(partitioned.without_claims(ctx))
             for check in TABLE_CHECKS:
-                if check is not cells.check_cells:
+                if check not in cells.CELL_CHECKS:
                     check(ctx)
                     release_unused_memory()
             partitioned.check_groups(ctx, plan, split)

@@ -40,6 +40,7 @@ from belarus_data.models import columns as c
 from belarus_data.models import integers
 from belarus_data.storage.arrays import code_points, mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
+from belarus_data.storage.tables import table as table_spec
 
 if TYPE_CHECKING:
     import numpy as np
@@ -655,18 +656,38 @@ def word_row(ctx: Context, table: Table, index: int, row: dict[str, Any]) -> boo
         return False
 
 
-def check_cells(ctx: Context) -> None:
-    """Check every cell and row of every readable table."""
+def check_table_cells(ctx: Context, name: str) -> None:
+    """Check every cell and row of table ``name``, if it is readable."""
     import numpy as np
 
-    for table in TABLES:
-        parsed = ctx.tables.get(table.name)
-        if parsed is None or parsed.num_rows == 0:
-            continue
-        data = parsed.data
-        indices = np.arange(data.num_rows) if ctx.engine == "rows" else np.flatnonzero(flag_rows(table, data))
-        if len(indices) == 0:
-            continue
-        subset = take_rows(data, indices).to_pylist()  # not Table.take: it concatenates every column first
-        for index, row in zip(indices.tolist(), subset, strict=True):
-            word_row(ctx, table, index, row)
+    parsed = ctx.tables.get(name)
+    if parsed is None or parsed.num_rows == 0:
+        return
+    spec = table_spec(name)
+    data = parsed.data
+    indices = np.arange(data.num_rows) if ctx.engine == "rows" else np.flatnonzero(flag_rows(spec, data))
+    if len(indices) == 0:
+        return
+    subset = take_rows(data, indices).to_pylist()  # not Table.take: it concatenates every column first
+    for index, row in zip(indices.tolist(), subset, strict=True):
+        word_row(ctx, spec, index, row)
+
+
+def check_cells(ctx: Context) -> None:
+    """Check every cell and row of every readable table."""
+    for spec in TABLES:
+        check_table_cells(ctx, spec.name)
+
+
+def _cells_of(name: str) -> Callable[[Context], None]:
+    def check(ctx: Context) -> None:
+        check_table_cells(ctx, name)
+
+    check.__name__ = check.__qualname__ = f"check_cells_of_{name}"
+    check.__doc__ = f"Check every cell and row of the {name} table (:func:`check_table_cells`)."
+    return check
+
+
+# check_cells as one check per table: validation queues them apart, so that two threads can share them.
+CELLS_OF: dict[str, Callable[[Context], None]] = {spec.name: _cells_of(spec.name) for spec in TABLES}
+CELL_CHECKS: tuple[Callable[[Context], None], ...] = tuple(CELLS_OF.values())

@@ -50,6 +50,13 @@ def test_the_committed_set_is_what_unicode_properties_give() -> None:
                     )
 
 
+def test_the_nfc_suspects_in_use_are_this_pythons() -> None:
+    """The screen's NFC suspects (committed, or derived on another Unicode) are what this unicodedata gives."""
+    assert characters.nfc_suspect_ranges() == characters.derive_nfc_suspects()
+    uses_committed = unicodedata.unidata_version == data.UNICODE_VERSION
+    assert (characters.nfc_suspect_ranges() is data.NFC_SUSPECTS) == uses_committed
+
+
 def test_every_code_point_is_judged_by_its_properties() -> None:
     wrong = []
     for cp in range(0, 0x110000, 13):  # a sample of the whole code space

@@ -36,8 +36,8 @@ from pydantic import ValidationError
 from belarus_data import vocab
 from belarus_data.checks import joins
 from belarus_data.checks.context import Context
+from belarus_data.models import characters, integers
 from belarus_data.models import columns as c
-from belarus_data.models import integers
 from belarus_data.storage.arrays import code_points, mask, strings, take_rows
 from belarus_data.storage.tables import TABLES, Table
 from belarus_data.storage.tables import table as table_spec
@@ -105,42 +105,8 @@ def _date_ok(value: str) -> bool:
 LARGE_ROWS = 20_000
 
 
-SCANNED_UP_TO = 0x30000
-
-
-@lru_cache(maxsize=1)
-def nfc_suspect_ranges() -> tuple[tuple[int, int], ...]:
-    """Every character that can make a string not NFC (NFC_Quick_Check No or Maybe), as inclusive ranges.
-
-    A string without any of them is NFC: each character is then NFC on its own
-    and none can combine with the one before it. Derived from this Python's
-    ``unicodedata`` so that it always agrees with ``unicodedata.is_normalized``:
-    characters that change under NFC, combining marks, the second half of every
-    canonical two-character decomposition, and the Hangul vowel and final jamo
-    (composed algorithmically, so absent from the decomposition table).
-    Below U+0300 and from SCANNED_UP_TO on (CJK ideographs, tags, private use)
-    every character is NFC and a starter; ``tests/test_cells_screen.py`` checks
-    that for the running Python.
-    """
-    import unicodedata
-
-    suspects = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
-    for cp in (*range(0x300, 0xD800), *range(0xE000, SCANNED_UP_TO)):
-        ch = chr(cp)
-        if unicodedata.combining(ch) or not unicodedata.is_normalized("NFC", ch):
-            suspects.add(cp)
-        decomposition = unicodedata.decomposition(ch)
-        if decomposition and not decomposition.startswith("<"):
-            parts = decomposition.split()
-            if len(parts) == 2:
-                suspects.add(int(parts[1], 16))
-    ranges: list[list[int]] = []
-    for cp in sorted(suspects):
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return tuple((a, b) for a, b in ranges)
+SCANNED_UP_TO = characters.SCANNED_UP_TO
+nfc_suspect_ranges = characters.nfc_suspect_ranges
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,11 @@ points (~0.3 s, most of a cold ``validate``), and a committed set makes every
 contributor's Python give the same answer whatever Unicode version it ships.
 ``tests/test_characters.py`` fails when the file no longer matches what
 :func:`derive` gives (regenerate with ``python scripts/generate_charsets.py``).
+
+The same file holds the characters that can make a string not NFC
+(:func:`derive_nfc_suspects`), which the fast engine screens free text for;
+they must agree with the running Python's ``unicodedata.is_normalized`` (the
+model's NFC rule), so another Unicode version derives its own.
 """
 
 from __future__ import annotations
@@ -50,8 +55,54 @@ def _as_ranges(points: list[int]) -> Ranges:
     return tuple((a, b) for a, b in ranges)
 
 
+SCANNED_UP_TO = 0x30000  # NFC suspects are looked for below this code point (see derive_nfc_suspects)
+
+
+def derive_nfc_suspects() -> Ranges:
+    """Every character that can make a string not NFC (NFC_Quick_Check No or Maybe), as inclusive ranges.
+
+    A string without any of them is NFC: each character is then NFC on its own
+    and none can combine with the one before it. Derived from this Python's
+    ``unicodedata`` so that it always agrees with ``unicodedata.is_normalized``:
+    characters that change under NFC, combining marks, the second half of every
+    canonical two-character decomposition, and the Hangul vowel and final jamo
+    (composed algorithmically, so absent from the decomposition table).
+    Below U+0300 and from SCANNED_UP_TO on (CJK ideographs, tags, private use)
+    every character is NFC and a starter; ``tests/test_cells_screen.py`` checks
+    that for the running Python. Walking 190,000 code points takes ~50 ms: the
+    result for the Unicode version of the committed data is committed with it
+    (:func:`nfc_suspect_ranges`).
+    """
+    suspects = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in (*range(0x300, 0xD800), *range(0xE000, SCANNED_UP_TO)):
+        ch = chr(cp)
+        if unicodedata.combining(ch) or not unicodedata.is_normalized("NFC", ch):
+            suspects.add(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                suspects.add(int(parts[1], 16))
+    return _as_ranges(list(suspects))
+
+
+@cache
+def nfc_suspect_ranges() -> Ranges:
+    """:func:`derive_nfc_suspects` for this Python: the committed ranges when its Unicode version is theirs.
+
+    >>> any(a <= 0x0301 <= b for a, b in nfc_suspect_ranges())  # the combining acute accent
+    True
+    """
+    if unicodedata.unidata_version == data.UNICODE_VERSION:
+        return data.NFC_SUSPECTS
+    return derive_nfc_suspects()  # another Python's Unicode: its own answer, as is.normalized gives it
+
+
 def derive() -> dict[str, Ranges | str]:
-    """The forbidden characters by reason, from this Python's ``unicodedata`` and ICU (build time only)."""
+    """The forbidden characters by reason, from this Python's ``unicodedata`` and ICU (build time only).
+
+    With them, the NFC suspects of the same Unicode version (:func:`derive_nfc_suspects`).
+    """
     import icu  # build time: ICU's Default_Ignorable_Code_Point
 
     ignorable = icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT
@@ -69,6 +120,7 @@ def derive() -> dict[str, Ranges | str]:
         "INVISIBLE": _as_ranges(found["invisible"]),
         "PRIVATE_USE": _as_ranges(found["private-use"]),
         "UNASSIGNED": _as_ranges(found["unassigned"]),
+        "NFC_SUSPECTS": derive_nfc_suspects(),
     }
 
 
@@ -79,7 +131,7 @@ def render(derived: dict[str, Ranges | str]) -> str:
         "",
         f'UNICODE_VERSION = "{derived["UNICODE_VERSION"]}"',
     ]
-    for name in ("INVISIBLE", "PRIVATE_USE", "UNASSIGNED"):
+    for name in ("INVISIBLE", "PRIVATE_USE", "UNASSIGNED", "NFC_SUSPECTS"):
         ranges = derived[name]
         assert isinstance(ranges, tuple)
         lines.append(f"{name}: tuple[tuple[int, int], ...] = (")

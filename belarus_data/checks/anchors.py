@@ -21,6 +21,7 @@ phrase rule does its Python work once per distinct phrase, anchor and date value
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import codes, rows_named
-from belarus_data.dates import edtf, phrases
+from belarus_data.dates import phrases
 from belarus_data.dates.edtf_columns import NO_DAY
 from belarus_data.models.lists import UNORDERED, canonical_list
 from belarus_data.storage.arrays import mask, strings, take_rows
@@ -187,6 +188,10 @@ def check_anchor_is_published(ctx: Context) -> None:
         )
 
 
+def _date(day: int) -> dt.date | None:
+    return None if day == NO_DAY else dt.date.fromordinal(day)
+
+
 def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anchor_col: str) -> None:
     import numpy as np
 
@@ -203,24 +208,22 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     distinct, key_index = np.unique(
         phrase_index[subset].astype(np.int64) * per_phrase + anchor_index[subset], return_inverse=True
     )
-    phrase_list, anchor_list = phrase_values.to_pylist(), anchor_values.to_pylist()
-    anchor_bounds: dict[int, edtf.DateBounds | None] = {}
-    in_table: dict[int, bool] = {}
-    rules: list[tuple[phrases.Interval, ...] | None] = []
-    unreadable_anchor: list[bool] = []
-    for key in distinct.tolist():
-        p, a = divmod(key, per_phrase)
-        if a not in anchor_bounds:
-            anchor_bounds[a] = edtf.strict(anchor_list[a])
-        bounds = anchor_bounds[a]
-        unreadable_anchor.append(bounds is None)
-        if bounds is None:
-            rules.append(None)
-            continue
-        if p not in in_table:
-            in_table[p] = phrases.allowed(phrase_list[p], None, None) is not None
-        rules.append(phrases.allowed(phrase_list[p], bounds.earliest, bounds.latest) if in_table[p] else None)
-    bad_anchor = np.array(unreadable_anchor, bool)[key_index]
+    phrase_list = phrase_values.to_pylist()
+    phrase_of, anchor_of = np.divmod(distinct, per_phrase)
+    anchors = joins.date_bounds(data, anchor_col)  # the anchors' strict bounds, from the one parse of them
+    readable_anchor = anchors.strict_readable[anchor_of]
+    in_table = np.array([phrases.allowed(phrase, None, None) is not None for phrase in phrase_list], bool)
+    first_days, last_days = anchors.strict_earliest.tolist(), anchors.strict_latest.tolist()
+    anchor_days: dict[int, tuple[dt.date | None, dt.date | None]] = {}
+    rules: list[tuple[phrases.Interval, ...] | None] = [None] * len(distinct)
+    judged_keys = np.flatnonzero(readable_anchor & in_table[phrase_of])
+    for k, p, a in zip(
+        judged_keys.tolist(), phrase_of[judged_keys].tolist(), anchor_of[judged_keys].tolist(), strict=True
+    ):
+        if a not in anchor_days:
+            anchor_days[a] = (_date(first_days[a]), _date(last_days[a]))
+        rules[k] = phrases.allowed(phrase_list[p], *anchor_days[a])
+    bad_anchor = ~readable_anchor[key_index]
     if bad_anchor.any():  # the cell checks report the unreadable anchor
         ctx.skipped(table(name), subset[bad_anchor], (anchor_col,), f"{anchor_col} is not a readable date")
     # The value's strict bounds (as written) per row, from the one parse of the column's values.
@@ -237,13 +240,17 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     allow_lo = np.full((len(rules), width), 1, np.int64)
     allow_hi = np.full((len(rules), width), 0, np.int64)
     judged = np.zeros(len(rules), bool)
+    days_of: dict[tuple[phrases.Interval, ...], tuple[list[int], list[int]]] = {}  # keys share rules
     for k, rule in enumerate(rules):
         if not rule:
             continue
         judged[k] = True
-        for j, (a, b) in enumerate(rule):
-            allow_lo[k, j] = a.toordinal() if a is not None else OPEN
-            allow_hi[k, j] = b.toordinal() if b is not None else -OPEN
+        if rule not in days_of:
+            days_of[rule] = (
+                [a.toordinal() if a is not None else OPEN for a, _ in rule],
+                [b.toordinal() if b is not None else -OPEN for _, b in rule],
+            )
+        allow_lo[k, : len(rule)], allow_hi[k, : len(rule)] = days_of[rule]
     row_lo, row_hi = allow_lo[key_index], allow_hi[key_index]
     start_ok = (lo[:, None] == OPEN) | ((lo[:, None] >= row_lo) & (lo[:, None] <= row_hi))
     end_ok = (hi[:, None] == OPEN) | ((hi[:, None] >= row_lo) & (hi[:, None] <= row_hi))
@@ -254,7 +261,7 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
         rule = rules[key_index[i]]
         assert rule is not None
         value = value_values[value_index[row]].as_py()
-        phrase, anchor = phrase_list[phrase_index[row]], anchor_list[anchor_index[row]]
+        phrase, anchor = phrase_list[phrase_index[row]], anchor_values[anchor_index[row]].as_py()
         ctx.add(
             table(name),
             row,

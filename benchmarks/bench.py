@@ -712,7 +712,7 @@ def render_stages(size: str, stage_rows: list[list[object]], floor_rows: list[li
     floor_cpu = {str(name): float(cpu) for name, _, cpu in floor_rows}  # type: ignore[arg-type]
     lines = [
         f"Stages of `validate` at {size} claims, run one after the other in one process (CPU s counts every "
-        "thread; `validate` itself runs the checks in three lanes side by side):",
+        "thread; `validate` itself runs the checks in lanes side by side, on two threads here):",
         "",
         "| stage | wall s | CPU s | primitive floor (CPU s, one thread) | CPU ÷ floor |",
         "|---|---:|---:|---|---:|",

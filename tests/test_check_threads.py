@@ -52,7 +52,7 @@ def test_every_check_runs_once_whichever_thread_takes_it(tmp_path: Path, monkeyp
 
 
 def test_the_table_checks_are_shared_by_idle_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With nothing of their own to do, all three threads take table checks (each made to last 20 ms)."""
+    """With nothing of their own to do, every check thread takes table checks (each made to last 20 ms)."""
     root = copy_valid(tmp_path / "valid")
     calls: Counter[str] = Counter()
     threads: dict[str, str] = {}
@@ -166,3 +166,12 @@ def test_the_sentence_scan_is_made_once_ahead_of_the_sentence_rule(
     assert report.ok, [p.as_text() for p in report.problems]
     assert [what for what, _ in events] == ["scan", "texts checked"]
     assert events[0][1].startswith("belarus-data-check")
+
+
+@pytest.mark.parametrize(("cores", "threads"), [(1, 2), (2, 2), (3, 3), (16, 3)])
+def test_a_thread_for_the_table_queue_alone_only_where_a_core_is_left(
+    monkeypatch: pytest.MonkeyPatch, cores: int, threads: int
+) -> None:
+    """Two pinned lanes: a thread each; a third, for the table checks from the start, needs a third core."""
+    monkeypatch.setattr(validation.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert validation.check_threads(2) == threads

@@ -77,7 +77,6 @@ def test_a_text_that_is_not_utf8_is_known_as_such_and_the_others_still_map(tmp_p
 
 def test_texts_that_are_valid_only_together_are_each_not_utf8(tmp_path: Path) -> None:
     # "€" is e2 82 ac: cut between two texts, the group's bytes as a whole are valid UTF-8.
-    # (Loading checks each half of the files on a thread of its own: these two are in the first half.)
     texts = ["a€".encode()[:-1], b"\xac and more", b"ok", "жжж".encode()]
     _, loaded = _store(tmp_path, texts)
     assert [t.utf8 for t in loaded] == [False, False, True, True]

@@ -63,14 +63,11 @@ def test_long_parts_go_through_the_view_path(raw: bytes, valid: bool) -> None:
 
 
 @pytest.mark.parametrize("polars_rows", [0, 10**9], ids=["polars", "arrow"])
-def test_quotes_are_counted_in_code_points_alike_by_either_engine(
-    polars_rows: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_quotes_are_counted_in_code_points_alike_by_either_engine(polars_rows: int) -> None:
     import pyarrow as pa
 
-    from belarus_data.checks import evidence
+    from belarus_data.storage.arrays import code_points
 
     quotes = ["Лукашэнка", None, "a\u0301b", "😀 ok", "", "Minsk’s"]
-    monkeypatch.setattr(evidence, "POLARS_ROWS", polars_rows)
-    counted = evidence._code_points(pa.chunked_array([pa.array(quotes[:3]), pa.array(quotes[3:])]))
+    counted = code_points(pa.chunked_array([pa.array(quotes[:3]), pa.array(quotes[3:])]), -1, polars_from=polars_rows)
     assert counted.tolist() == [len(q) if q is not None else -1 for q in quotes]

@@ -398,6 +398,8 @@ class ColumnArrays:
     @cached_property
     def char_lengths(self) -> np.ndarray:
         """Characters (code points) of each value (0 when empty); polars counts a large column."""
+        if self.origin is not None:  # counted once for every check that asks (the quote check does)
+            return joins.char_lengths(*self.origin)
         return code_points(self.column, 0, polars_from=LARGE_ROWS + 1)
 
     @cached_property

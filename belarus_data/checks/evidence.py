@@ -15,13 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.quotefix import quote_fix
 from belarus_data.models import integers
 from belarus_data.models.columns import SHA256, TEXT_PATH
 from belarus_data.problems import Note, Problem
 from belarus_data.storage import sourcetexts
-from belarus_data.storage.arrays import POLARS_ROWS, code_points, mask, strings, take_cells, take_rows
+from belarus_data.storage.arrays import mask, strings, take_cells, take_rows
 from belarus_data.storage.paths import REPOSITORY, UnsafePath, inside, is_installed_data
 from belarus_data.storage.sourcetexts import SourceTexts, TextBuffers, TextFile
 from belarus_data.storage.tables import table
@@ -378,6 +379,7 @@ def check_quotes(
     import numpy as np
 
     claims = ctx.tables["claims"].data.select(["source_id", "start", "end", "quote", "prefix", "suffix"])
+    quote_chars = joins.char_lengths(ctx.tables["claims"].data, "quote")  # the cell rules count them too
     verified = np.zeros(len(members), dtype=bool)
     known = strings(store.ids())
     search = QuoteSearch(store, budget)
@@ -391,7 +393,9 @@ def check_quotes(
         if part.num_columns and part.num_rows < MIN_CHUNK_ROWS * part.column(0).num_chunks:
             part = part.combine_chunks()
         source_row = plan.source_row(part.column("source_id"))
-        verified[batch : batch + QUOTE_BATCH] = _check_quote_rows(ctx, store, known, part, rows, source_row, search)
+        verified[batch : batch + QUOTE_BATCH] = _check_quote_rows(
+            ctx, store, known, part, rows, source_row, search, quote_chars[rows]
+        )
     return verified
 
 
@@ -520,11 +524,6 @@ def _offsets(column: pa.ChunkedArray) -> np.ndarray:
     return np.where(ok, values, -1)
 
 
-def _code_points(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Each quote's length in code points (-1 when empty)."""
-    return code_points(column, -1, POLARS_ROWS)
-
-
 def _check_quote_rows(
     ctx: Context,
     texts: SourceTexts,
@@ -533,10 +532,12 @@ def _check_quote_rows(
     index: np.ndarray,
     source_row: np.ndarray,
     search: QuoteSearch,
+    quote_chars: np.ndarray,
 ) -> np.ndarray:
     """Check some claims (``index``: their rows in the table); returns which of their quotes are exactly in place.
 
-    ``source_row`` is each claim's row in the sources table (where an unreadable text is reported).
+    ``source_row`` is each claim's row in the sources table (where an unreadable text is reported);
+    ``quote_chars`` each claim's quote length in code points.
     """
     import numpy as np
     import pyarrow as pa
@@ -588,7 +589,7 @@ def _check_quote_rows(
     # quote's length in code points; otherwise the slice to `end` differs from the quote anyway.
     begin = texts.byte_offsets(numbers, start[rows])
     stop = begin + np.asarray(pc.binary_length(taken), dtype=np.int64)
-    fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == _code_points(taken))
+    fits = (stop <= texts.start[numbers + 1]) & (end[rows] - start[rows] == quote_chars[rows])
     # Both sides as views: Arrow compares them without copying bytes. Every row is compared (an empty
     # slice where the quote does not fit), so that no cells are taken (copied) first.
     until = np.where(fits, stop, begin)

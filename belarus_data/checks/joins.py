@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from belarus_data.storage.arrays import POLARS_ROWS
+from belarus_data.storage.arrays import POLARS_ROWS, code_points
 
 if TYPE_CHECKING:
     import numpy as np
@@ -129,6 +129,22 @@ def date_bounds(data: pa.Table, column: str) -> ColumnBounds:
 
     values = distinct(data, column)
     return kept((data,), ("date_bounds", column), lambda: column_bounds(values))
+
+
+def char_lengths(data: pa.Table, column: str) -> np.ndarray:
+    """Each value's length in code points (0 where empty), counted once: the cell rules and the quote check both ask.
+
+    >>> import pyarrow as pa
+    >>> char_lengths(pa.table({"q": ["Лукашэнка", None]}), "q").tolist()
+    [9, 0]
+    """
+
+    def count() -> np.ndarray:
+        lengths = code_points(data.column(column), 0)
+        lengths.flags.writeable = False  # shared by every check that asks
+        return lengths
+
+    return kept((data,), ("char_lengths", column), count)
 
 
 HASHED_ROWS = POLARS_ROWS  # rows from which hashing keys with polars pays for its import

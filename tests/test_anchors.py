@@ -88,6 +88,65 @@ def test_within_judges_known_ends_only() -> None:
     assert not phrases.within((d(2016, 5, 31), d(2016, 6, 5)), allowed)
 
 
+PHRASES = [
+    "now",
+    "last week",
+    "next month",
+    "this year",
+    "earlier this year",
+    "later this month",
+    "mid-June",
+    "in January",
+    "late February",
+    "August-September this year",
+    "early June 2015",
+    "December-January",
+    "recently",
+    "в июне",
+]
+ANCHORS = [
+    (d(2016, 6, 21), d(2016, 7, 3)),
+    (d(2015, 12, 20), d(2016, 1, 10)),  # across a year's end
+    (d(2016, 2, 29), d(2016, 2, 29)),
+    (None, d(2016, 7, 3)),
+    (d(2016, 6, 21), None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_a_phrase_resolved_by_years_allows_what_it_allows_by_days(phrase: str) -> None:
+    """The phrase rule resolves a named month once per (phrase, years): the same as per anchor day."""
+    for earliest, latest in ANCHORS:
+        if phrases.by_year(phrase):
+            years = (earliest.year if earliest else None, latest.year if latest else None)
+            assert phrases.in_years(phrase, *years) == phrases.allowed(phrase, earliest, latest), (earliest, latest)
+    assert phrases.by_year(phrase) == (
+        phrase
+        in {
+            "mid-June",
+            "in January",
+            "late February",
+            "August-September this year",
+            "early June 2015",
+            "December-January",
+            "recently",
+            "в июне",
+        }
+    )
+
+
+def test_the_phrase_rule_judges_a_named_month_anchored_across_years(root: Path) -> None:
+    """An anchor whose earliest and latest day fall in two years allows the month in each (and next to them)."""
+    line = 2
+    set_cell(root, "claims", line, "time_phrase", "in January")
+    set_cell(root, "claims", line, "time_anchor", "2015-12-20/2016-01-10")
+    set_cell(root, "claims", line, "time_edtf", "2018-01")
+    assert any(p.code == "phrase-out-of-range" and p.line == line for p in errors(root))
+    set_cell(root, "claims", line, "time_edtf", "2016-01")
+    assert not any(p.code == "phrase-out-of-range" and p.line == line for p in errors(root))
+
+
 # --- anchor-not-published ---------------------------------------------------------------------------
 
 

@@ -192,6 +192,19 @@ def _date(day: int) -> dt.date | None:
     return None if day == NO_DAY else dt.date.fromordinal(day)
 
 
+NO_YEAR = -1  # the year of an open bound
+
+
+def _years(days: np.ndarray) -> np.ndarray:
+    """The year of each day number (proleptic ordinal); NO_YEAR where it is NO_DAY."""
+    import numpy as np
+
+    known = days != NO_DAY
+    since_1970 = np.where(known, days - 719163, 0).astype("datetime64[D]")  # date(1970, 1, 1).toordinal()
+    years: np.ndarray = np.where(known, since_1970.astype("datetime64[Y]").astype(np.int64) + 1970, NO_YEAR)
+    return years
+
+
 def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anchor_col: str) -> None:
     import numpy as np
 
@@ -214,12 +227,25 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     readable_anchor = anchors.strict_readable[anchor_of]
     in_table = np.array([phrases.allowed(phrase, None, None) is not None for phrase in phrase_list], bool)
     first_days, last_days = anchors.strict_earliest.tolist(), anchors.strict_latest.tolist()
-    anchor_days: dict[int, tuple[dt.date | None, dt.date | None]] = {}
     rules: list[tuple[phrases.Interval, ...] | None] = [None] * len(distinct)
-    judged_keys = np.flatnonzero(readable_anchor & in_table[phrase_of])
-    for k, p, a in zip(
-        judged_keys.tolist(), phrase_of[judged_keys].tolist(), anchor_of[judged_keys].tolist(), strict=True
-    ):
+    judged = readable_anchor & in_table[phrase_of]
+    # A named month depends on the anchor's years alone: resolved once per (phrase, years), not per anchor.
+    by_year = np.array([phrases.by_year(phrase) for phrase in phrase_list], bool)[phrase_of]
+    years = np.stack([_years(anchors.strict_earliest), _years(anchors.strict_latest)])[:, anchor_of]
+    yearly = np.flatnonzero(judged & by_year)
+    if len(yearly):
+        groups, group_of = np.unique(
+            np.stack([phrase_of[yearly], years[0, yearly], years[1, yearly]]), axis=1, return_inverse=True
+        )
+        resolved = [
+            phrases.in_years(phrase_list[p], y0 if y0 != NO_YEAR else None, y1 if y1 != NO_YEAR else None)
+            for p, y0, y1 in groups.T.tolist()
+        ]
+        for k, g in zip(yearly.tolist(), group_of.ravel().tolist(), strict=True):
+            rules[k] = resolved[g]
+    anchor_days: dict[int, tuple[dt.date | None, dt.date | None]] = {}
+    daily = np.flatnonzero(judged & ~by_year)
+    for k, p, a in zip(daily.tolist(), phrase_of[daily].tolist(), anchor_of[daily].tolist(), strict=True):
         if a not in anchor_days:
             anchor_days[a] = (_date(first_days[a]), _date(last_days[a]))
         rules[k] = phrases.allowed(phrase_list[p], *anchor_days[a])

@@ -55,6 +55,7 @@ _SPACES = re.compile(r"\s+")
 
 _NOW = {"now", "at present", "currently", "today", "at the moment", "at the time of writing"}
 _SHIFT = {"this": 0, "last": -1, "next": 1}
+_WITHIN = ("earlier this month", "later this month", "earlier this year", "later this year")
 
 
 def _month_start(day: dt.date, shift: int = 0) -> dt.date:
@@ -121,7 +122,7 @@ def allowed(phrase: str, earliest: dt.date | None, latest: dt.date | None) -> tu
         if unit == "month":
             return ((_safe(_month_start, lo, shift), _safe(_month_end, hi, shift)),)
         return ((_safe(dt.date, _add(lo, shift), 1, 1), _safe(dt.date, _add(hi, shift), 12, 31)),)
-    if text in ("earlier this month", "later this month", "earlier this year", "later this year"):
+    if text in _WITHIN:
         before = text.startswith("earlier")
         if text.endswith("month"):
             start, end = _safe(_month_start, lo), _safe(_month_end, hi)
@@ -131,6 +132,27 @@ def allowed(phrase: str, earliest: dt.date | None, latest: dt.date | None) -> tu
             return ((start, _safe(lambda d: d - dt.timedelta(days=1), hi)),)
         return ((_safe(lambda d: d + dt.timedelta(days=1), lo), end),)
     return _named(text, lo.year if lo is not None else None, hi.year if hi is not None else None)
+
+
+def by_year(phrase: str) -> bool:
+    """Whether what ``phrase`` allows depends on the anchor's years alone (a named month; see :func:`in_years`).
+
+    >>> by_year("mid-June"), by_year("last week")
+    (True, False)
+    """
+    text = _normalised(phrase)
+    words = text.split(" ")
+    shifted = len(words) == 2 and words[0] in _SHIFT and words[1] in ("week", "month", "year")
+    return not (text in _NOW or shifted or text in _WITHIN)
+
+
+def in_years(phrase: str, earliest: int | None, latest: int | None) -> tuple[Interval, ...] | None:
+    """:func:`allowed` of a :func:`by_year` phrase, given the years of the anchor's earliest and latest day.
+
+    >>> in_years("mid-June", 2016, 2016) == allowed("mid-June", dt.date(2016, 6, 21), dt.date(2016, 7, 3))
+    True
+    """
+    return _named(_normalised(phrase), earliest, latest)
 
 
 @lru_cache(maxsize=4096)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from belarus_data.dates import edtf
+from belarus_data.dates.edtf_columns import NO_DAY, column_bounds
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,12 +41,12 @@ def summarise(tables: dict[str, pa.Table]) -> dict[str, Any]:
         out["tables"][name] = entry
     if "events" in tables:
         distinct = pc.unique(tables["events"].column("date_edtf")).drop_null()  # each date parsed once
-        days = [edtf.parse(v) for v in distinct.to_pylist()]
-        earliest = [b.earliest for b in days if b and b.earliest]
-        latest = [b.latest for b in days if b and b.latest]
+        bounds = column_bounds(distinct)  # the widest bounds, as edtf.parse gives them
+        earliest = bounds.fuzzy_earliest[bounds.fuzzy_earliest != NO_DAY]
+        latest = bounds.fuzzy_latest[bounds.fuzzy_latest != NO_DAY]
         out["event_dates"] = {
-            "earliest": min(earliest).isoformat() if earliest else None,
-            "latest": max(latest).isoformat() if latest else None,
+            "earliest": dt.date.fromordinal(int(earliest.min())).isoformat() if len(earliest) else None,
+            "latest": dt.date.fromordinal(int(latest.max())).isoformat() if len(latest) else None,
         }
     if "sources" in tables:
         out["sources"] = tables["sources"].select(["id", "title", "published"]).to_pylist()

@@ -36,3 +36,25 @@ def test_counts_before_any_position(size: int) -> None:
     index = lead_index(data, size)
     positions = np.arange(size + 1, dtype=np.int64)
     assert starts_before(data, index, positions).tolist() == [_leads(data, 0, p) for p in positions.tolist()]
+
+
+@pytest.mark.parametrize("words", [8, 16, 24])
+@pytest.mark.parametrize("size", [40 * BLOCK, 40 * BLOCK + 33])
+def test_index_counted_a_few_words_at_a_time_is_the_same(
+    monkeypatch: pytest.MonkeyPatch, words: int, size: int
+) -> None:
+    """The texts are counted INDEX_WORDS 64-bit words at a time: steps of whole blocks, every step counted."""
+    import belarus_data.storage.sourcetexts as sourcetexts
+
+    data = _store(size, 11)
+    whole = lead_index(data, size)
+    monkeypatch.setattr(sourcetexts, "INDEX_WORDS", words)
+    assert lead_index(data, size).tolist() == whole.tolist()
+    assert whole.tolist() == [_leads(data, 0, min(k * BLOCK, size)) for k in range(len(whole))]
+
+
+def test_index_of_bytes_not_on_an_eight_byte_boundary() -> None:
+    """A buffer that does not start on a word boundary is counted alike (numpy reads it unaligned)."""
+    data = _store(5 * BLOCK + 9 + 1, 3)[1:]
+    size = 5 * BLOCK + 9
+    assert lead_index(data, size).tolist() == [_leads(data, 0, min(k * BLOCK, size)) for k in range(7)]

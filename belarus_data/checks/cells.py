@@ -66,13 +66,19 @@ _MODEL_CODE = threading.Lock()
 
 def _bad_unique_values(column: pa.ChunkedArray, ok: Callable[[str], bool]) -> np.ndarray:
     """Rows whose value fails ``ok``, calling it once per distinct value."""
+    import pyarrow.compute as pc
+
+    return _rows_failing(column, pc.unique(column).to_pylist(), ok)  # null is one more value: no drop_null copy
+
+
+def _rows_failing(column: pa.ChunkedArray, values: list[str | None], ok: Callable[[str], bool]) -> np.ndarray:
+    """Rows of ``column`` holding one of ``values`` that fails ``ok`` (each asked once; null never is)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    distinct = pc.unique(column).to_pylist()  # null is one more distinct value: cheaper than drop_null's copy
     with _MODEL_CODE:
-        bad = [value for value in distinct if value is not None and not ok(value)]
+        bad = [value for value in values if value is not None and not ok(value)]
     if not bad:
         return np.zeros(len(column), dtype=bool)
     return _bool(pc.is_in(column, value_set=pa.array(bad, pa.string())))
@@ -489,17 +495,11 @@ def _bad_dates(origin: tuple[pa.Table, str], ok: Callable[[str], bool]) -> np.nd
     A value of the shapes :mod:`belarus_data.dates.edtf_columns` reads is ASCII, printable and
     valid EDTF; the parse is the one the date rules read, made once (:func:`joins.date_bounds`).
     """
-    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     data, name = origin
     others = joins.distinct(data, name).filter(pa.array(~joins.date_bounds(data, name).shaped))
-    with _MODEL_CODE:
-        bad = [value for value in others.to_pylist() if not ok(value)]
-    if not bad:
-        return np.zeros(data.num_rows, dtype=bool)
-    return _bool(pc.is_in(data.column(name), value_set=pa.array(bad, pa.string())))
+    return _rows_failing(data.column(name), others.to_pylist(), ok)
 
 
 # Vectorised mirrors of the model validators: each returns rows that may break them.

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from belarus_data.checks import cells
+from belarus_data.models import characters
 from belarus_data.models import columns as c
 
 
@@ -22,7 +23,7 @@ def suspects() -> re.Pattern[str]:
 
 
 def test_characters_outside_the_scanned_range_are_harmless() -> None:
-    for cp in (*range(0x300), *range(cells.SCANNED_UP_TO, sys.maxunicode + 1)):
+    for cp in (*range(0x300), *range(characters.SCANNED_UP_TO, sys.maxunicode + 1)):
         ch = chr(cp)
         assert unicodedata.is_normalized("NFC", ch) and not unicodedata.combining(ch), hex(cp)
 

@@ -30,7 +30,7 @@ from belarus_data.checks import joins
 from belarus_data.checks.context import Context
 from belarus_data.checks.joins import codes, rows_named
 from belarus_data.dates import phrases
-from belarus_data.dates.edtf_columns import NO_DAY
+from belarus_data.dates.edtf_columns import NO_DAY, years_of
 from belarus_data.models.lists import UNORDERED, canonical_list
 from belarus_data.storage.arrays import mask, strings, take_rows
 from belarus_data.storage.tables import table
@@ -195,16 +195,6 @@ def _date(day: int) -> dt.date | None:
 NO_YEAR = -1  # the year of an open bound
 
 
-def _years(days: np.ndarray) -> np.ndarray:
-    """The year of each day number (proleptic ordinal); NO_YEAR where it is NO_DAY."""
-    import numpy as np
-
-    known = days != NO_DAY
-    since_1970 = np.where(known, days - 719163, 0).astype("datetime64[D]")  # date(1970, 1, 1).toordinal()
-    years: np.ndarray = np.where(known, since_1970.astype("datetime64[Y]").astype(np.int64) + 1970, NO_YEAR)
-    return years
-
-
 def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anchor_col: str) -> None:
     import numpy as np
 
@@ -231,7 +221,9 @@ def _check_phrases(ctx: Context, name: str, value_col: str, phrase_col: str, anc
     judged = readable_anchor & in_table[phrase_of]
     # A named month depends on the anchor's years alone: resolved once per (phrase, years), not per anchor.
     by_year = np.array([phrases.by_year(phrase) for phrase in phrase_list], bool)[phrase_of]
-    years = np.stack([_years(anchors.strict_earliest), _years(anchors.strict_latest)])[:, anchor_of]
+    years = np.stack([years_of(anchors.strict_earliest, NO_YEAR), years_of(anchors.strict_latest, NO_YEAR)])[
+        :, anchor_of
+    ]
     yearly = np.flatnonzero(judged & by_year)
     if len(yearly):
         groups, group_of = np.unique(

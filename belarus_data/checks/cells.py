@@ -111,16 +111,14 @@ def _date_ok(value: str) -> bool:
 LARGE_ROWS = 20_000
 
 
-SCANNED_UP_TO = characters.SCANNED_UP_TO
-nfc_suspect_ranges = characters.nfc_suspect_ranges
-
-
 @lru_cache(maxsize=1)
 def nfc_suspects_re2() -> str:
-    """The NFC suspects (:func:`nfc_suspect_ranges`) as one RE2 character class."""
+    """The NFC suspects (:func:`~belarus_data.models.characters.nfc_suspect_ranges`) as one RE2 character class."""
     return (
         "["
-        + "".join((f"\\x{{{a:x}}}-\\x{{{b:x}}}" if a != b else f"\\x{{{a:x}}}") for a, b in nfc_suspect_ranges())
+        + "".join(
+            (f"\\x{{{a:x}}}-\\x{{{b:x}}}" if a != b else f"\\x{{{a:x}}}") for a, b in characters.nfc_suspect_ranges()
+        )
         + "]"
     )
 
@@ -131,7 +129,7 @@ def unsafe_code_points() -> np.ndarray:
     import numpy as np
 
     table = np.zeros(0x110000, dtype=bool)
-    for a, b in (*c.FORBIDDEN_RANGES, *nfc_suspect_ranges()):
+    for a, b in (*c.FORBIDDEN_RANGES, *characters.nfc_suspect_ranges()):
         table[a : b + 1] = True
     table.flags.writeable = False  # shared by every caller (and thread)
     return table

@@ -70,13 +70,21 @@ class ColumnBounds:
     shaped: np.ndarray  # read by the vectorised pass (the rest went through the parser one by one)
 
 
+EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal(): numpy's days count from there
+
+
+def _month_starts(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """The first day of each month, as numpy months (datetime64[M])."""
+    starts: np.ndarray = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
+    return starts
+
+
 def _ordinals(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     """``date(year, month, day).toordinal()`` for valid dates, vectorised."""
     import numpy as np
 
-    months = (year - 1970) * 12 + (month - 1)
-    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    ordinal: np.ndarray = first + (day - 1) + 719163  # date(1970, 1, 1).toordinal()
+    first = _month_starts(year, month).astype("datetime64[D]").astype(np.int64)
+    ordinal: np.ndarray = first + (day - 1) + EPOCH_ORDINAL
     return ordinal
 
 
@@ -84,10 +92,24 @@ def _days_in(year: np.ndarray, month: np.ndarray) -> np.ndarray:
     """Days in each month, vectorised (the proleptic Gregorian calendar)."""
     import numpy as np
 
-    months = (year - 1970) * 12 + (month - 1)
-    start = months.astype("datetime64[M]")
+    start = _month_starts(year, month)
     days: np.ndarray = ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(np.int64)
     return days
+
+
+def years_of(days: np.ndarray, unknown: int) -> np.ndarray:
+    """The year of each day number (proleptic ordinal); ``unknown`` where it is NO_DAY.
+
+    >>> import numpy as np, datetime as dt
+    >>> years_of(np.array([dt.date(2015, 12, 31).toordinal(), NO_DAY]), -1).tolist()
+    [2015, -1]
+    """
+    import numpy as np
+
+    known = days != NO_DAY
+    since_epoch = np.where(known, days - EPOCH_ORDINAL, 0).astype("datetime64[D]")
+    years: np.ndarray = np.where(known, since_epoch.astype("datetime64[Y]").astype(np.int64) + 1970, unknown)
+    return years
 
 
 def _add_months(year: np.ndarray, month: np.ndarray, day: np.ndarray, shift: np.ndarray) -> np.ndarray:
@@ -155,8 +177,8 @@ def _read_end(parts: pa.StructArray, side: str) -> _End:
     safe_month = np.where(ok, month, 1)
     last_month = np.where(has_month, safe_month, 12)
     first_day = np.where(has_day & ok, day, 1)
-    end_day = np.where(has_day & ok, day, _days_in(year, last_month))
     safe_year = np.where(ok, year, 2000)
+    end_day = np.where(has_day & ok, day, _days_in(safe_year, last_month))
     return _End(
         ok=ok,
         lower=_add_months(safe_year, safe_month, first_day, -(years * 12 + months)) - days,

@@ -112,17 +112,18 @@ def allowed(phrase: str, earliest: dt.date | None, latest: dt.date | None) -> tu
     """
     text = _normalised(phrase)
     lo, hi = earliest, latest
-    if text in _NOW:
+    kind = _kind(text)
+    if kind == "now":
         return ((lo, hi),)
-    words = text.split(" ")
-    if len(words) == 2 and words[0] in _SHIFT and words[1] in ("week", "month", "year"):
-        shift, unit = _SHIFT[words[0]], words[1]
+    if kind == "shift":
+        word, unit = text.split(" ")
+        shift = _SHIFT[word]
         if unit == "week":
             return ((_safe(_week, lo, shift, False), _safe(_week, hi, shift, True)),)
         if unit == "month":
             return ((_safe(_month_start, lo, shift), _safe(_month_end, hi, shift)),)
         return ((_safe(dt.date, _add(lo, shift), 1, 1), _safe(dt.date, _add(hi, shift), 12, 31)),)
-    if text in _WITHIN:
+    if kind == "within":
         before = text.startswith("earlier")
         if text.endswith("month"):
             start, end = _safe(_month_start, lo), _safe(_month_end, hi)
@@ -140,10 +141,7 @@ def by_year(phrase: str) -> bool:
     >>> by_year("mid-June"), by_year("last week")
     (True, False)
     """
-    text = _normalised(phrase)
-    words = text.split(" ")
-    shifted = len(words) == 2 and words[0] in _SHIFT and words[1] in ("week", "month", "year")
-    return not (text in _NOW or shifted or text in _WITHIN)
+    return _kind(_normalised(phrase)) == "named"
 
 
 def in_years(phrase: str, earliest: int | None, latest: int | None) -> tuple[Interval, ...] | None:
@@ -153,6 +151,17 @@ def in_years(phrase: str, earliest: int | None, latest: int | None) -> tuple[Int
     True
     """
     return _named(_normalised(phrase), earliest, latest)
+
+
+def _kind(text: str) -> str:
+    """Which row of the table a normalised phrase may be: now, shift (this/last/next week, month,
+    year), within (earlier/later this month or year), or named (a month; or no row at all)."""
+    if text in _NOW:
+        return "now"
+    words = text.split(" ")
+    if len(words) == 2 and words[0] in _SHIFT and words[1] in ("week", "month", "year"):
+        return "shift"
+    return "within" if text in _WITHIN else "named"
 
 
 @lru_cache(maxsize=4096)
